@@ -1,0 +1,82 @@
+"""The layers that exchange information between the branches at the end of each module."""
+from typing import List, Optional, Sequence
+
+import torch.nn.functional as F
+from mmcv.cnn import build_conv_layer, build_norm_layer
+from torch import Tensor, nn
+
+from .depthwise_pointwise import depthwise_pointwise
+
+
+class NearestResize(nn.Module):
+    """Nearest-neighbour resize to an explicit size.
+
+    The original used ``nn.Upsample(scale_factor=2**k)``, which misses the target by a pixel when
+    an input side is not a multiple of 32; resizing to the target branch's size is identical when
+    the sizes divide and exact when they do not. It stays a leaf module so that per-module FLOP
+    counters see it where they saw ``nn.Upsample``.
+    """
+
+    def forward(self, x: Tensor, size: Sequence[int]) -> Tensor:
+        return F.interpolate(x, size=size, mode='nearest')
+
+
+class UpsampleFuse(nn.Sequential):
+    """1x1 conv and norm from a lower-resolution branch, then nearest upsampling.
+
+    Shapes: (N, in_channels, h, w) -> (N, out_channels, *size).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN')) -> None:
+        super().__init__(
+            build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
+            build_norm_layer(norm_cfg, out_channels)[1],
+            NearestResize(),
+        )
+
+    def forward(self, x: Tensor, size: Sequence[int]) -> Tensor:
+        return self[2](self[1](self[0](x)), size)
+
+
+def downsample_fuse(in_channels: int,
+                    out_channels: int,
+                    num_steps: int,
+                    conv_cfg: Optional[dict] = None,
+                    norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
+    """``num_steps`` stride-2 depthwise/pointwise steps from a higher-resolution branch; only the
+    last changes the width, and it has no ReLU (the sum of all inputs is activated instead).
+
+    Shapes: (N, in_channels, H, W) -> (N, out_channels, H / 2**num_steps, W / 2**num_steps),
+    rounding up at every step.
+    """
+    steps = [depthwise_pointwise(in_channels, in_channels, 2, True, conv_cfg, norm_cfg)
+             for _ in range(num_steps - 1)]
+    steps.append(depthwise_pointwise(in_channels, out_channels, 2, False, conv_cfg, norm_cfg))
+    return nn.Sequential(*steps)
+
+
+def build_fuse_layers(channels: Sequence[int],
+                      num_out_branches: int,
+                      conv_cfg: Optional[dict] = None,
+                      norm_cfg: dict = dict(type='BN')) -> nn.ModuleList:
+    """``fuse_layers[i][j]`` maps branch j to branch i's width and resolution; ``None`` for i == j.
+
+    The nesting (ModuleList of ModuleLists with ``None`` holes) is what the released checkpoints'
+    keys ``fuse_layers.{i}.{j}...`` index.
+    """
+    fuse_layers = []
+    for i in range(num_out_branches):
+        row: List[Optional[nn.Module]] = []
+        for j, c in enumerate(channels):
+            if j > i:
+                row.append(UpsampleFuse(c, channels[i], conv_cfg, norm_cfg))
+            elif j == i:
+                row.append(None)
+            else:
+                row.append(downsample_fuse(c, channels[i], i - j, conv_cfg, norm_cfg))
+        fuse_layers.append(nn.ModuleList(row))
+    return nn.ModuleList(fuse_layers)

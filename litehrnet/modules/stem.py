@@ -1,0 +1,66 @@
+"""The stride-4 stem of Lite-HRNet: a 3x3 convolution, then a ShuffleNet-v2 downsampling unit."""
+from typing import Optional
+
+import torch
+from mmcv.cnn import ConvModule
+from torch import Tensor, nn
+
+from .channel_shuffle import channel_shuffle
+from .checkpoint import checkpointed, should_checkpoint
+
+
+class Stem(nn.Module):
+    """3x3 s2 conv, then split channels: one half through a depthwise s2 conv and a 1x1 conv, the
+    other through expand 1x1, depthwise s2 and linear 1x1 convs; concatenate and shuffle.
+
+    Args:
+        in_channels: image channels.
+        stem_channels: channels after the first conv.
+        out_channels: channels of the output.
+        expand_ratio: width of the expanded branch relative to ``stem_channels``.
+
+    Shapes: (N, in_channels, H, W) -> (N, out_channels, ceil(H/4), ceil(W/4)).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 stem_channels: int,
+                 out_channels: int,
+                 expand_ratio: float,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN'),
+                 with_cp: bool = False) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.with_cp = with_cp
+        norm = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
+
+        self.conv1 = ConvModule(in_channels, stem_channels, 3, stride=2, padding=1, **norm)
+        mid_channels = int(round(stem_channels * expand_ratio))
+        branch_channels = stem_channels // 2
+        if stem_channels == out_channels:
+            inc_channels = out_channels - branch_channels
+        else:
+            inc_channels = out_channels - stem_channels
+        self.branch1 = nn.Sequential(
+            ConvModule(branch_channels, branch_channels, 3, stride=2, padding=1,
+                       groups=branch_channels, act_cfg=None, **norm),
+            ConvModule(branch_channels, inc_channels, 1, **norm),
+        )
+        self.expand_conv = ConvModule(branch_channels, mid_channels, 1, **norm)
+        self.depthwise_conv = ConvModule(mid_channels, mid_channels, 3, stride=2, padding=1,
+                                         groups=mid_channels, act_cfg=None, **norm)
+        linear_out = branch_channels if stem_channels == out_channels else stem_channels
+        self.linear_conv = ConvModule(mid_channels, linear_out, 1, **norm)
+
+    def _forward(self, x: Tensor) -> Tensor:
+        x = self.conv1(x)
+        x1, x2 = x.chunk(2, dim=1)
+        x2 = self.linear_conv(self.depthwise_conv(self.expand_conv(x2)))
+        return channel_shuffle(torch.cat((self.branch1(x1), x2), dim=1), 2)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if should_checkpoint(self.with_cp):
+            return checkpointed(self, self._forward, x)
+        return self._forward(x)

@@ -1,0 +1,92 @@
+"""Print the parameters and FLOPs of a model, in the published table's convention and in MACs.
+
+Examples::
+
+    python tools/analysis/complexity.py configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py
+    python tools/analysis/complexity.py --variant litehrnet_18 --shape 256 192 --num-outputs 17
+"""
+import argparse
+from typing import Tuple
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from torch import Tensor, nn
+
+from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
+from litehrnet.complexity import (MEBI, BackboneWithHead, count_parameters, dummy_input,
+                                  published_flops, standard_macs)
+
+
+class TensorForward(nn.Module):
+    """Runs an OpenMMLab model in ``mode='tensor'`` (backbone, neck and head; no loss, no
+    post-processing), the part the published table counted."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: Tensor):
+        return self.model(x, mode='tensor')
+
+
+def model_from_config(path: str) -> Tuple[nn.Module, Tuple[int, int]]:
+    """Build the model of a config, and the input (H, W) its test pipeline produces."""
+    from mmengine.registry import MODELS
+    cfg = Config.fromfile(path)
+    init_default_scope(cfg.get('default_scope', None))
+    model = MODELS.build(cfg.model)
+    return TensorForward(model), config_input_shape(cfg)
+
+
+def config_input_shape(cfg: Config) -> Tuple[int, int]:
+    """(H, W) of a config's network input: the pose codec's input size (given as W, H) or the
+    segmentation crop size (H, W)."""
+    if 'codec' in cfg:
+        width, height = cfg.codec['input_size']
+        return height, width
+    if 'crop_size' in cfg:
+        return tuple(cfg.crop_size)
+    raise KeyError('the config has neither `codec.input_size` nor `crop_size`: pass --shape')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', nargs='?', help='a pose or segmentation config')
+    parser.add_argument('--variant', choices=VARIANT_NAMES,
+                        help='a named backbone variant with a 1x1 head, instead of a config')
+    parser.add_argument('--num-outputs', type=int, default=17,
+                        help='output channels of the 1x1 head of --variant (keypoints)')
+    parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
+                        help='input height and width (default: the config\'s input_shape)')
+    args = parser.parse_args()
+    if (args.config is None) == (args.variant is None):
+        parser.error('give either a config or --variant')
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    if args.config:
+        model, shape = model_from_config(args.config)
+        name = args.config
+    else:
+        backbone = LiteHRNet(variant_extra(args.variant), init_cfg=None)
+        model = BackboneWithHead(backbone, backbone.out_channels[0], args.num_outputs)
+        shape, name = (256, 192), f'{args.variant} + 1x1 head ({args.num_outputs} outputs)'
+    shape = tuple(args.shape) if args.shape else shape
+    inputs = dummy_input(shape)
+    params = count_parameters(model)
+    published = published_flops(model, inputs)
+    macs = standard_macs(model, inputs)
+    print(f'model:  {name}')
+    print(f'input:  1x3x{shape[0]}x{shape[1]}')
+    print(f'params: {params:,} ({params / 1e6:.2f}M)')
+    print(f'FLOPs (published convention: torchstat leaf-module rules, M = 2^20): '
+          f'{published / MEBI:.1f}M ({published:,})')
+    print(f'MACs (standard: every conv/linear multiply-accumulate): {macs / 1e6:.1f}M '
+          f'({macs:,}); FLOPs = 2 x MACs = {2 * macs / 1e9:.3f}G')
+
+
+if __name__ == '__main__':
+    main()
