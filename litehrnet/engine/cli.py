@@ -1,0 +1,40 @@
+"""Command-line handling shared by ``tools/train.py`` and ``tools/test.py``.
+
+The same scripts serve pose and segmentation configs: everything task-specific (scope, imports)
+comes from the config itself.
+"""
+import argparse
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--work-dir``, ``--cfg-options`` and ``--launcher``, as in mmseg/mmpose tools."""
+    parser.add_argument('--work-dir', help='the directory for logs and checkpoints')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        help='override config settings, key=value pairs (e.g. train_dataloader.batch_size=8)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher for distributed runs')
+    # torchrun passes LOCAL_RANK in the environment; torch.distributed.launch passes this flag.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """Read the config, apply ``--cfg-options`` and choose the work dir.
+
+    Work dir precedence: ``--work-dir``, then the config's ``work_dir``, then
+    ``./work_dirs/<config file name>``.
+    """
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg

@@ -1,0 +1,3 @@
+from .topdown import TopdownPoseEstimator
+
+__all__ = ['TopdownPoseEstimator']

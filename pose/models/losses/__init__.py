@@ -1,0 +1,3 @@
+from .keypoint_mse_loss import KeypointMSELoss
+
+__all__ = ['KeypointMSELoss']
