@@ -1,0 +1,15 @@
+"""Top-down pipeline transforms (registered in ``pose.registry.TRANSFORMS``)."""
+from .base import BaseTransform
+from .generate_target import GenerateTarget
+from .get_bbox_center_scale import GetBBoxCenterScale
+from .loading import LoadImage
+from .pack_pose_inputs import PackPoseInputs
+from .random_bbox_transform import RandomBBoxTransform
+from .random_flip import RandomFlip
+from .random_half_body import RandomHalfBody
+from .topdown_affine import TopdownAffine
+
+__all__ = [
+    'BaseTransform', 'GenerateTarget', 'GetBBoxCenterScale', 'LoadImage', 'PackPoseInputs',
+    'RandomBBoxTransform', 'RandomFlip', 'RandomHalfBody', 'TopdownAffine'
+]

@@ -1,0 +1,66 @@
+"""Image loading."""
+import os.path as osp
+from typing import Optional
+
+import cv2
+import numpy as np
+from mmengine import fileio
+
+from pose.registry import TRANSFORMS
+from .base import BaseTransform
+
+_COLOR_FLAGS = {'color': cv2.IMREAD_COLOR, 'grayscale': cv2.IMREAD_GRAYSCALE,
+                'unchanged': cv2.IMREAD_UNCHANGED}
+
+
+@TRANSFORMS.register_module()
+class LoadImage(BaseTransform):
+    """Read ``results['img_path']`` into ``results['img']`` (H, W, 3) uint8 **BGR**.
+
+    An ``img`` already in the results (e.g. from an inferencer) is used as is. Adds
+    ``img_shape`` and ``ori_shape`` (h, w). The model's data preprocessor converts BGR to RGB.
+
+    Args:
+        to_float32: return a float32 image instead of uint8.
+        color_type: 'color', 'grayscale' or 'unchanged'.
+        backend_args: mmengine file backend arguments (None reads the local disk).
+
+    Raises:
+        FileNotFoundError when the file is missing, ValueError when it cannot be decoded;
+        both name the path.
+    """
+
+    def __init__(self, to_float32: bool = False, color_type: str = 'color',
+                 backend_args: Optional[dict] = None) -> None:
+        if color_type not in _COLOR_FLAGS:
+            raise ValueError(f'color_type must be one of {sorted(_COLOR_FLAGS)}, got '
+                             f'{color_type!r}')
+        self.to_float32 = to_float32
+        self.color_type = color_type
+        self.backend_args = backend_args
+
+    def transform(self, results: dict) -> dict:
+        img = results.get('img')
+        if img is None:
+            img = self._read(results['img_path'])
+        if self.to_float32:
+            img = img.astype(np.float32)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def _read(self, path: str) -> np.ndarray:
+        """Decode the image file at ``path``."""
+        if self.backend_args is None and not osp.isfile(path):
+            raise FileNotFoundError(f'Image file {path!r} does not exist')
+        buffer = np.frombuffer(fileio.get(path, backend_args=self.backend_args), np.uint8)
+        img = cv2.imdecode(buffer, _COLOR_FLAGS[self.color_type]) if buffer.size else None
+        if img is None:
+            raise ValueError(f'Image file {path!r} could not be decoded (corrupt or not an '
+                             'image)')
+        return img
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(to_float32={self.to_float32}, '
+                f'color_type={self.color_type!r}, backend_args={self.backend_args})')
