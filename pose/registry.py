@@ -2,20 +2,31 @@
 
 Configs that set ``default_scope='pose'`` build from these; anything registered in mmengine's
 root registries (``LiteHRNet``, mmengine's hooks, optimizers and schedulers) is found through
-the parent. ``locations`` makes the builders import the modules that register into them.
+the parent. ``locations`` makes the builders import the modules that register into them. Every
+root registry gets a child, so that mmengine finds the 'pose' scope everywhere and does not warn.
 """
-from mmengine.registry import DATASETS as MMENGINE_DATASETS
-from mmengine.registry import HOOKS as MMENGINE_HOOKS
-from mmengine.registry import METRICS as MMENGINE_METRICS
-from mmengine.registry import MODELS as MMENGINE_MODELS
-from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
-from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
+from mmengine import registry as root
 from mmengine.registry import Registry
 
-DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['pose.datasets'])
-TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, locations=['pose.transforms'])
-MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['pose.models'])
-METRICS = Registry('metric', parent=MMENGINE_METRICS, locations=['pose.evaluation'])
-HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['pose.engine'])
-VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS, locations=['pose.visualization'])
+DATASETS = Registry('dataset', parent=root.DATASETS, locations=['pose.datasets'])
+DATA_SAMPLERS = Registry('data sampler', parent=root.DATA_SAMPLERS)
+TRANSFORMS = Registry('transform', parent=root.TRANSFORMS, locations=['pose.transforms'])
+MODELS = Registry('model', parent=root.MODELS, locations=['pose.models'])
+MODEL_WRAPPERS = Registry('model wrapper', parent=root.MODEL_WRAPPERS)
+WEIGHT_INITIALIZERS = Registry('weight initializer', parent=root.WEIGHT_INITIALIZERS)
+METRICS = Registry('metric', parent=root.METRICS, locations=['pose.evaluation'])
+EVALUATOR = Registry('evaluator', parent=root.EVALUATOR)
+VISUALIZERS = Registry('visualizer', parent=root.VISUALIZERS)
+VISBACKENDS = Registry('vis_backend', parent=root.VISBACKENDS)
+RUNNERS = Registry('runner', parent=root.RUNNERS)
+RUNNER_CONSTRUCTORS = Registry('runner constructor', parent=root.RUNNER_CONSTRUCTORS)
+LOOPS = Registry('loop', parent=root.LOOPS)
+HOOKS = Registry('hook', parent=root.HOOKS)
+LOG_PROCESSORS = Registry('log_processor', parent=root.LOG_PROCESSORS)
+OPTIMIZERS = Registry('optimizer', parent=root.OPTIMIZERS)
+OPTIM_WRAPPERS = Registry('optim_wrapper', parent=root.OPTIM_WRAPPERS)
+OPTIM_WRAPPER_CONSTRUCTORS = Registry('optimizer wrapper constructor',
+                                      parent=root.OPTIM_WRAPPER_CONSTRUCTORS)
+PARAM_SCHEDULERS = Registry('parameter scheduler', parent=root.PARAM_SCHEDULERS)
+TASK_UTILS = Registry('task util', parent=root.TASK_UTILS)
 KEYPOINT_CODECS = Registry('keypoint codec', locations=['pose.codecs'])

@@ -1,4 +1,7 @@
 """Runner glue shared by the pose and segmentation tools."""
+from .checkpoint import load_checkpoint_file, mmengine_checkpoint_globals
 from .cli import add_common_arguments, load_config
 
-__all__ = ['add_common_arguments', 'load_config']
+__all__ = [
+    'add_common_arguments', 'load_config', 'load_checkpoint_file', 'mmengine_checkpoint_globals'
+]
