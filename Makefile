@@ -36,8 +36,18 @@ $(STAMP): $(REQUIREMENTS)
 test: install
 	$(PY) -m pytest tests -q
 
+# The main job: train Lite-HRNet-18 on the bundled COCO sample, print its COCO AP, test it on the
+# sample's detector boxes and draw the skeletons it finds.
+POSE_DEMO := configs/pose/demo/litehrnet_18_coco-sample_256x192.py
+POSE_DIR := work_dirs/demo/pose_coco
+COCO_SAMPLE := data/samples/coco
+
 demo: install
-	$(PY) tools/analysis/complexity.py --variant litehrnet_18 --shape 256 192
+	$(PY) tools/train.py $(POSE_DEMO) --work-dir $(POSE_DIR)
+	$(PY) tools/test.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) --work-dir $(POSE_DIR)
+	$(PY) tools/demo/pose_image.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
+		--input $(COCO_SAMPLE) --det-file $(COCO_SAMPLE)/test_coco_det_AP_H_56.json \
+		--det-ann-file $(COCO_SAMPLE)/test_coco.json --out-dir $(POSE_DIR)/vis
 
 clean-venv:
 	rm -rf $(VENV)

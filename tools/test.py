@@ -7,7 +7,7 @@ import argparse
 
 from mmengine.runner import Runner
 
-from litehrnet.engine import add_common_arguments, load_config
+from litehrnet.engine import add_common_arguments, load_config, runner_checkpoint_loading
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,7 +28,8 @@ def main() -> None:
                                 else cfg.test_evaluator),
                               dict(type='DumpResults', out_file_path=args.out)]
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with runner_checkpoint_loading(args.trust_checkpoint, args.checkpoint):
+        metrics = runner.test()
     runner.logger.info(f'test metrics: {metrics}')
 
 

@@ -8,7 +8,7 @@ import argparse
 import torch
 from mmengine.runner import Runner
 
-from litehrnet.engine import add_common_arguments, load_config
+from litehrnet.engine import add_common_arguments, load_config, runner_checkpoint_loading
 
 
 def parse_args() -> argparse.Namespace:
@@ -37,7 +37,8 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    with runner_checkpoint_loading(args.trust_checkpoint, cfg.get('load_from')):
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -1,7 +1,9 @@
 """Runner glue shared by the pose and segmentation tools."""
-from .checkpoint import load_checkpoint_file, mmengine_checkpoint_globals
+from .checkpoint import (load_checkpoint_file, mmengine_checkpoint_globals,
+                         runner_checkpoint_loading)
 from .cli import add_common_arguments, load_config
 
 __all__ = [
-    'add_common_arguments', 'load_config', 'load_checkpoint_file', 'mmengine_checkpoint_globals'
+    'add_common_arguments', 'load_config', 'load_checkpoint_file', 'mmengine_checkpoint_globals',
+    'runner_checkpoint_loading'
 ]

@@ -5,10 +5,11 @@ metadata that mmengine stores (numpy arrays in the dataset meta and the message 
 ``HistoryBuffer`` logs). Rather than turning the safety off, the few types those checkpoints
 contain are allow-listed; anything else is refused unless the caller says it trusts the file.
 """
+import os
 import os.path as osp
 import pickle
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Optional
 
 import numpy as np
 import torch
@@ -38,6 +39,32 @@ def mmengine_checkpoint_globals() -> Iterator[None]:
     the ones mmengine's Runner makes when resuming)."""
     with torch.serialization.safe_globals(MMENGINE_CHECKPOINT_GLOBALS):
         yield
+
+
+@contextmanager
+def runner_checkpoint_loading(trust: bool, checkpoint: Optional[str] = None) -> Iterator[None]:
+    """The checkpoint policy of a Runner's ``load_from`` / ``resume`` loads (mmengine calls
+    ``torch.load`` without ``weights_only``): weights-only with the mmengine allow-list, or,
+    when the user trusts the file, torch's documented switch for full unpickling."""
+    if trust:
+        previous = os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
+        os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD']
+            else:
+                os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = previous
+        return
+    with mmengine_checkpoint_globals():
+        try:
+            yield
+        except pickle.UnpicklingError as error:
+            raise RuntimeError(
+                f'refused to load checkpoint {checkpoint or "(see the log above)"}: it needs '
+                f'arbitrary unpickling, which can run code ({_offending_global(error)}). If you '
+                f'trust its source, pass --trust-checkpoint.') from error
 
 
 def load_checkpoint_file(path: str, trust: bool = False, map_location: str = 'cpu') -> dict:

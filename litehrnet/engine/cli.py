@@ -15,6 +15,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={},
         help='override config settings, key=value pairs (e.g. train_dataloader.batch_size=8)')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow checkpoints that need arbitrary unpickling (only for files '
+                        'from a source you trust)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher for distributed runs')
     # torchrun passes LOCAL_RANK in the environment; torch.distributed.launch passes this flag.
