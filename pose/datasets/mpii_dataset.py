@@ -6,6 +6,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
+from pose.evaluation.functional import mpii_head_sizes
 from pose.registry import DATASETS
 from pose.structures import bbox_cs2xyxy
 from .coco_style_dataset import CocoStyleDataset
@@ -14,8 +15,6 @@ from .metainfo_parser import metainfo_path
 
 # MPII person scales are body heights in units of 200 px
 _PIXEL_STD = 200.
-# PCKh threshold unit: 60% of the head box diagonal (the official evaluation's SC_BIAS)
-_HEAD_SIZE_FACTOR = 0.6
 # HRNet's context padding of MPII persons, applied here so that the box is the crop
 _BOX_PADDING = 1.25
 
@@ -81,8 +80,7 @@ class MpiiDataset(CocoStyleDataset):
         if headboxes.shape[:2] != (2, 2) or headboxes.shape[2] < num_persons:
             raise ValueError(f'{self.headbox_file}: headboxes_src has shape {headboxes.shape}, '
                              f'expected (2, 2, >= {num_persons}) for {self.ann_file}')
-        diagonals = np.linalg.norm(headboxes[1] - headboxes[0], axis=0)[:num_persons]
-        return (diagonals * _HEAD_SIZE_FACTOR).astype(np.float32)
+        return mpii_head_sizes(headboxes[:, :, :num_persons]).astype(np.float32)
 
     def _parse_entry(self, entry: dict, index: int) -> dict:
         """Data info of the index-th json entry."""
