@@ -1,13 +1,15 @@
 """Evaluate a checkpoint of a pose or segmentation model on its config's test set.
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
-                         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+                         [--cfg-options k=v ...] [--trust-checkpoint] [--allow-partial-load]
+                         [--launcher none|pytorch|slurm|mpi]
+
+Several processes: tools/dist_test.sh (torchrun) or tools/slurm_test.sh (srun).
 """
 import argparse
 
-from mmengine.runner import Runner
-
-from litehrnet.engine import add_common_arguments, load_config, runner_checkpoint_loading
+from litehrnet.engine import (add_common_arguments, build_runner, end_distributed,
+                              load_config, runner_checkpoint_loading)
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,10 +29,11 @@ def main() -> None:
         cfg.test_evaluator = [*([cfg.test_evaluator] if isinstance(cfg.test_evaluator, dict)
                                 else cfg.test_evaluator),
                               dict(type='DumpResults', out_file_path=args.out)]
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg, args.checkpoint, args.trust_checkpoint, args.allow_partial_load)
     with runner_checkpoint_loading(args.trust_checkpoint, args.checkpoint):
         metrics = runner.test()
     runner.logger.info(f'test metrics: {metrics}')
+    end_distributed()
 
 
 if __name__ == '__main__':

@@ -8,6 +8,8 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 
+from .config_override_check import check_override_keys
+
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """``--work-dir``, ``--cfg-options`` and ``--launcher``, as in mmseg/mmpose tools."""
@@ -18,6 +20,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow checkpoints that need arbitrary unpickling (only for files '
                         'from a source you trust)')
+    parser.add_argument('--allow-partial-load', action='store_true',
+                        help='load a checkpoint that fits the model only partly (the matching '
+                        'weights; the mismatches are logged) instead of refusing it')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher for distributed runs')
     # torchrun passes LOCAL_RANK in the environment; torch.distributed.launch passes this flag.
@@ -25,7 +30,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """Read the config, apply ``--cfg-options`` and choose the work dir.
+    """Read the config, apply ``--cfg-options`` (refusing misspelt keys, see
+    :func:`check_override_keys`) and choose the work dir.
 
     Work dir precedence: ``--work-dir``, then the config's ``work_dir``, then
     ``./work_dirs/<config file name>``.
@@ -35,6 +41,7 @@ def load_config(args: argparse.Namespace) -> Config:
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options:
+        check_override_keys(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

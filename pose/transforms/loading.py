@@ -1,11 +1,14 @@
 """Image loading."""
+import logging
 import os.path as osp
 from typing import Optional
 
 import cv2
 import numpy as np
 from mmengine import fileio
+from mmengine.logging import print_log
 
+from litehrnet.engine import SkipCounter
 from pose.registry import TRANSFORMS
 from .base import BaseTransform
 
@@ -24,31 +27,55 @@ class LoadImage(BaseTransform):
         to_float32: return a float32 image instead of uint8.
         color_type: 'color', 'grayscale' or 'unchanged'.
         backend_args: mmengine file backend arguments (None reads the local disk).
+        skip_corrupt: for training pipelines: return None for an image that cannot be decoded,
+            with a warning naming it, so that mmengine's ``BaseDataset`` loads another sample
+            instead; the skips are counted and the total is logged at the end of training
+            (``SkippedSampleReportHook``). Test-mode datasets refuse None: evaluation never
+            skips samples.
 
     Raises:
-        FileNotFoundError when the file is missing, ValueError when it cannot be decoded;
-        both name the path.
+        FileNotFoundError when the file is missing, ValueError when it cannot be decoded
+        (unless ``skip_corrupt``); both name the path.
     """
 
     def __init__(self, to_float32: bool = False, color_type: str = 'color',
-                 backend_args: Optional[dict] = None) -> None:
+                 backend_args: Optional[dict] = None, skip_corrupt: bool = False) -> None:
         if color_type not in _COLOR_FLAGS:
             raise ValueError(f'color_type must be one of {sorted(_COLOR_FLAGS)}, got '
                              f'{color_type!r}')
         self.to_float32 = to_float32
         self.color_type = color_type
         self.backend_args = backend_args
+        self.skip_corrupt = skip_corrupt
+        self._skipped = SkipCounter('corrupt images (LoadImage skip_corrupt=True)') \
+            if skip_corrupt else None
 
-    def transform(self, results: dict) -> dict:
+    def transform(self, results: dict) -> Optional[dict]:
         img = results.get('img')
         if img is None:
-            img = self._read(results['img_path'])
+            try:
+                img = self._read(results['img_path'])
+            except _CorruptImageError as error:
+                if self._skipped is None:
+                    raise
+                self._skipped.add()
+                # The running count also keeps mmengine's logger from dropping repeats of
+                # the same message.
+                print_log(f'skipped a sample ({self._skipped.total()} so far): {error}',
+                          logger='current', level=logging.WARNING)
+                return None
         if self.to_float32:
             img = img.astype(np.float32)
         results['img'] = img
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
         return results
+
+    @property
+    def skipped(self) -> int:
+        """Corrupt images skipped so far, by every process sharing this transform (0 unless
+        ``skip_corrupt``)."""
+        return 0 if self._skipped is None else self._skipped.total()
 
     def _read(self, path: str) -> np.ndarray:
         """Decode the image file at ``path``."""
@@ -57,10 +84,15 @@ class LoadImage(BaseTransform):
         buffer = np.frombuffer(fileio.get(path, backend_args=self.backend_args), np.uint8)
         img = cv2.imdecode(buffer, _COLOR_FLAGS[self.color_type]) if buffer.size else None
         if img is None:
-            raise ValueError(f'Image file {path!r} could not be decoded (corrupt or not an '
-                             'image)')
+            raise _CorruptImageError(f'Image file {path!r} could not be decoded (corrupt or '
+                                     'not an image)')
         return img
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(to_float32={self.to_float32}, '
-                f'color_type={self.color_type!r}, backend_args={self.backend_args})')
+                f'color_type={self.color_type!r}, backend_args={self.backend_args}, '
+                f'skip_corrupt={self.skip_corrupt})')
+
+
+class _CorruptImageError(ValueError):
+    """An image file that exists but cannot be decoded."""

@@ -1,5 +1,15 @@
 default_scope = 'pose'
-custom_imports = dict(imports=['litehrnet', 'pose'], allow_failed_imports=False)
+custom_imports = dict(imports=['litehrnet', 'litehrnet.engine', 'pose'],
+                      allow_failed_imports=False)
+
+# litehrnet.engine's hooks: stop at the first NaN/inf loss (keeping the last good checkpoint),
+# reseed the augmentations per iteration (a resumed run repeats the uninterrupted one), and
+# report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
+custom_hooks = [
+    dict(type='NonFiniteLossHook'),
+    dict(type='AugmentationSeedHook'),
+    dict(type='SkippedSampleReportHook'),
+]
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),

@@ -1,0 +1,50 @@
+"""tools/analysis/benchmark.py runs every mode and reports against the reference (smoke test at a
+tiny size: speed targets are measured by the tool itself, never by tests)."""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location('benchmark', ROOT / 'tools/analysis/benchmark.py')
+benchmark = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(benchmark)
+
+POSE = str(ROOT / 'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py')
+SEG = str(ROOT / 'configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py')
+TINY = ['--shape', '64', '64', '--runs', '1', '--warmup', '1', '--threads', '1']
+
+
+@pytest.fixture(autouse=True)
+def restore_threads():
+    """The tool sets the process's thread count; give the other tests theirs back."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def run(monkeypatch, capsys, *args) -> str:
+    monkeypatch.setattr(sys, 'argv', ['benchmark.py', *args])
+    benchmark.main()
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize('config,backend', [(POSE, 'fused'), (SEG, 'onnxruntime')])
+def test_inference_reports_the_ratio(monkeypatch, capsys, config, backend):
+    out = run(monkeypatch, capsys, config, '--backend', backend, '--batch-size', '2', *TINY)
+    assert 'reference eager' in out and f'{backend} / reference eager:' in out
+    assert 'img/s' in out and 'ms/batch' in out
+    diff = float(out.rsplit('= ', 1)[1])
+    assert diff <= 1e-4
+
+
+def test_training_steps(monkeypatch, capsys):
+    out = run(monkeypatch, capsys, POSE, '--train', '--batch-size', '2', *TINY)
+    assert 'eager training / reference eager:' in out
+
+
+def test_data_pipeline_on_the_bundled_sample(monkeypatch, capsys):
+    out = run(monkeypatch, capsys, POSE, '--data', '--runs', '1')
+    assert 'samples/s per worker' in out and 'data/samples/coco' in out
