@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .modules import NearestResize
+from .modules import NearestUpsampleAdd
 
 MEBI = 2**20
 
@@ -47,7 +47,7 @@ def _published_rule(module: nn.Module, inputs: tuple, out: Tensor) -> int:
         return inputs[0].numel() * (2 if module.affine else 1)
     if isinstance(module, (nn.ReLU, nn.ReLU6, nn.PReLU, nn.ELU, nn.LeakyReLU)):
         return inputs[0].numel()
-    if isinstance(module, (nn.Upsample, NearestResize)):
+    if isinstance(module, (nn.Upsample, NearestUpsampleAdd)):
         return out.shape[0] * out.shape[-2] * out.shape[-1]
     if isinstance(module, nn.AdaptiveAvgPool2d):
         n, c, h, w = inputs[0].shape

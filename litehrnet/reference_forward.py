@@ -6,7 +6,8 @@ operation -- view-based channel shuffles with ``.contiguous()``, ``nn.Upsample``
 scale-factor upsampling, the fuse layers' in-place aliasing of ``out[0]`` with every ``F_i0``
 evaluated twice -- and shares nothing with :mod:`litehrnet.modules` but the parameters.
 """
-from typing import List
+import copy
+from typing import List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -122,3 +123,32 @@ def reference_forward(model: LiteHRNet, x: Tensor) -> List[Tensor]:
     if model.with_head:
         y_list = _iterative_head(model.head_layer, y_list)
     return y_list
+
+
+class ReferenceLiteHRNet(nn.Module):
+    """A drop-in backbone that runs a :class:`LiteHRNet`'s modules through
+    :func:`reference_forward`: the original implementation, for baselines.
+
+    Shapes: as :class:`LiteHRNet` (the branches in ``out_indices``).
+    """
+
+    def __init__(self, backbone: LiteHRNet) -> None:
+        super().__init__()
+        self.backbone = backbone
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        branches = reference_forward(self.backbone, x)
+        return tuple(branches[k] for k in self.backbone.out_indices)
+
+
+def reference_model(model: nn.Module) -> nn.Module:
+    """A deep copy of ``model`` (a bare LiteHRNet, a pose estimator, a segmentor ...) whose
+    LiteHRNets run the original implementation; same weights, same heads."""
+    model = copy.deepcopy(model)
+    if isinstance(model, LiteHRNet):
+        return ReferenceLiteHRNet(model)
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, LiteHRNet):
+                setattr(parent, name, ReferenceLiteHRNet(child))
+    return model

@@ -1,4 +1,5 @@
 """Channel shuffle (ShuffleNet), written so that it traces cleanly for ONNX export."""
+import torch
 from torch import Tensor
 
 
@@ -16,3 +17,14 @@ def channel_shuffle(x: Tensor, groups: int) -> Tensor:
     # carries no shape constants (a dynamic batch axis survives export) and there is no assert on
     # tensor sizes to raise a TracerWarning.
     return x.unflatten(1, (groups, -1)).transpose(1, 2).flatten(1, 2)
+
+
+def shuffle_concat(a: Tensor, b: Tensor) -> Tensor:
+    """``channel_shuffle(torch.cat((a, b), dim=1), 2)`` in one copy instead of two.
+
+    Output channel ``2k`` is ``a[:, k]`` and ``2k + 1`` is ``b[:, k]``: stacking on a new axis
+    after the channels writes exactly that layout, and merging the two axes is then a view.
+
+    Shapes: a, b (N, C, H, W) -> (N, 2C, H, W).
+    """
+    return torch.stack((a, b), dim=2).flatten(1, 2)

@@ -1,12 +1,11 @@
 """Conditional channel weighting: the Lite-HRNet block that replaces ShuffleNet's 1x1 convs."""
 from typing import List, Optional, Sequence
 
-import torch
-from mmcv.cnn import ConvModule
 from torch import Tensor, nn
 
-from .channel_shuffle import channel_shuffle
+from .channel_shuffle import shuffle_concat
 from .checkpoint import checkpointed, should_checkpoint
+from .conv_module import ConvModule
 from .cross_resolution_weighting import CrossResolutionWeighting
 from .spatial_weighting import SpatialWeighting
 
@@ -45,11 +44,8 @@ class ConditionalChannelWeighting(nn.Module):
     def _forward(self, *x: Tensor) -> List[Tensor]:
         halves = [s.chunk(2, dim=1) for s in x]
         weighted = self.cross_resolution_weighting([h[1] for h in halves])
-        out = []
-        for (kept, _), s, dw, sw in zip(halves, weighted, self.depthwise_convs,
-                                        self.spatial_weighting):
-            out.append(channel_shuffle(torch.cat([kept, sw(dw(s))], dim=1), 2))
-        return out
+        return [shuffle_concat(kept, sw(dw(s))) for (kept, _), s, dw, sw in zip(
+            halves, weighted, self.depthwise_convs, self.spatial_weighting)]
 
     def forward(self, x: List[Tensor]) -> List[Tensor]:
         if should_checkpoint(self.with_cp):

@@ -3,8 +3,10 @@ from typing import List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmcv.cnn import ConvModule
 from torch import Tensor, nn
+
+from .conv_module import ConvModule
+from .nearest_broadcast import mul_nearest
 
 
 class CrossResolutionWeighting(nn.Module):
@@ -35,5 +37,4 @@ class CrossResolutionWeighting(nn.Module):
         pooled = [F.adaptive_avg_pool2d(s, mini_size) for s in x[:-1]] + [x[-1]]
         weights = self.conv2(self.conv1(torch.cat(pooled, dim=1)))
         weights = torch.split(weights, self.channels, dim=1)
-        return [s * F.interpolate(w, size=s.shape[-2:], mode='nearest')
-                for s, w in zip(x, weights)]
+        return [mul_nearest(s, w) for s, w in zip(x, weights)]

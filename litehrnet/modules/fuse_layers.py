@@ -1,30 +1,34 @@
 """The layers that exchange information between the branches at the end of each module."""
 from typing import List, Optional, Sequence
 
-import torch.nn.functional as F
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from torch import Tensor, nn
 
 from .depthwise_pointwise import depthwise_pointwise
+from .nearest_broadcast import add_nearest_
 
 
-class NearestResize(nn.Module):
-    """Nearest-neighbour resize to an explicit size.
+class NearestUpsampleAdd(nn.Module):
+    """``into += nearest_upsample(x, into.shape[-2:])`` in place (see :func:`add_nearest_`).
 
-    The original used ``nn.Upsample(scale_factor=2**k)``, which misses the target by a pixel when
-    an input side is not a multiple of 32; resizing to the target branch's size is identical when
-    the sizes divide and exact when they do not. It stays a leaf module so that per-module FLOP
-    counters see it where they saw ``nn.Upsample``.
+    The original upsampled with ``nn.Upsample(scale_factor=2**k)`` and then added; resizing to
+    the target branch's size is identical when the sizes divide and exact when they do not (the
+    original missed by a pixel when an input side was not a multiple of 32), and adding in the
+    same call avoids materialising the upsampled map (see :mod:`.nearest_broadcast`). It stays a
+    leaf module whose output has the upsampled shape, so that per-module FLOP counters see it
+    where they saw ``nn.Upsample``.
+
+    Shapes: x (N, C, h, w), into (N, C, H, W) -> (N, C, H, W).
     """
 
-    def forward(self, x: Tensor, size: Sequence[int]) -> Tensor:
-        return F.interpolate(x, size=size, mode='nearest')
+    def forward(self, x: Tensor, into: Tensor) -> Tensor:
+        return add_nearest_(into, x)
 
 
 class UpsampleFuse(nn.Sequential):
-    """1x1 conv and norm from a lower-resolution branch, then nearest upsampling.
+    """1x1 conv and norm from a lower-resolution branch, nearest-upsampled and added in place.
 
-    Shapes: (N, in_channels, h, w) -> (N, out_channels, *size).
+    Shapes: x (N, in_channels, h, w), into (N, out_channels, H, W) -> (N, out_channels, H, W).
     """
 
     def __init__(self,
@@ -35,11 +39,11 @@ class UpsampleFuse(nn.Sequential):
         super().__init__(
             build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
             build_norm_layer(norm_cfg, out_channels)[1],
-            NearestResize(),
+            NearestUpsampleAdd(),
         )
 
-    def forward(self, x: Tensor, size: Sequence[int]) -> Tensor:
-        return self[2](self[1](self[0](x)), size)
+    def forward(self, x: Tensor, into: Tensor) -> Tensor:  # type: ignore[override]
+        return self[2](self[1](self[0](x)), into)
 
 
 def downsample_fuse(in_channels: int,

@@ -2,8 +2,27 @@
 from typing import List, Sequence
 
 import torch.nn.functional as F
-from mmcv.cnn import DepthwiseSeparableConvModule
 from torch import Tensor, nn
+
+from .conv_module import ConvModule
+
+
+class DepthwiseSeparable(nn.Module):
+    """3x3 depthwise conv + norm, then 1x1 conv + norm + ReLU: mmcv's
+    ``DepthwiseSeparableConvModule`` (same ``depthwise_conv``/``pointwise_conv`` keys) built from
+    the direct-forward :class:`ConvModule`.
+
+    Shapes: (N, in_channels, H, W) -> (N, out_channels, H, W).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, norm_cfg: dict) -> None:
+        super().__init__()
+        self.depthwise_conv = ConvModule(in_channels, in_channels, 3, padding=1,
+                                         groups=in_channels, norm_cfg=norm_cfg, act_cfg=None)
+        self.pointwise_conv = ConvModule(in_channels, out_channels, 1, norm_cfg=norm_cfg)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.pointwise_conv(self.depthwise_conv(x))
 
 
 class IterativeHead(nn.Module):
@@ -20,9 +39,7 @@ class IterativeHead(nn.Module):
         low_to_high = list(in_channels)[::-1]
         out_channels = low_to_high[1:] + low_to_high[-1:]
         self.projects = nn.ModuleList(
-            DepthwiseSeparableConvModule(c_in, c_out, kernel_size=3, padding=1,
-                                         norm_cfg=norm_cfg, dw_act_cfg=None,
-                                         pw_act_cfg=dict(type='ReLU'))
+            DepthwiseSeparable(c_in, c_out, norm_cfg)
             for c_in, c_out in zip(low_to_high, out_channels))
 
     def forward(self, x: List[Tensor]) -> List[Tensor]:

@@ -4,7 +4,7 @@ from typing import List, Optional, Sequence
 from torch import Tensor, nn
 
 from .conditional_channel_weighting import ConditionalChannelWeighting
-from .fuse_layers import UpsampleFuse, build_fuse_layers
+from .fuse_layers import build_fuse_layers
 from .shuffle_unit import ShuffleUnit
 
 MODULE_TYPES = ('LITE', 'NAIVE')
@@ -83,22 +83,27 @@ class LiteHRModule(nn.Module):
             return self.layers(x)
         return [branch(s) for branch, s in zip(self.layers, x)]
 
-    def _from_branch(self, i: int, j: int, x: Tensor, size) -> Tensor:
+    def _add_branch_(self, y: Tensor, i: int, j: int, x: Tensor) -> Tensor:
+        """``y += F_ij(x)`` in place (use the returned tensor): lower-resolution branches
+        upsample straight into ``y``."""
         layer = self.fuse_layers[i][j]
-        return layer(x, size) if isinstance(layer, UpsampleFuse) else layer(x)
+        if j > i:
+            return layer(x, y)
+        return y.add_(layer(x))
 
     def _fuse(self, x: List[Tensor]) -> List[Tensor]:
-        size0 = x[0].shape[-2:]
         y0 = x[0] + x[0]
         for j in range(1, self.num_branches):
-            y0 += self._from_branch(0, j, x[j], size0)
+            y0 = self._add_branch_(y0, 0, j, x[j])
         out = [self.relu(y0)]
         for i in range(1, len(self.fuse_layers)):
-            size = x[i].shape[-2:]
-            from_y0 = self._from_branch(i, 0, y0, size)
+            from_y0 = self.fuse_layers[i][0](y0)
             y = from_y0 + from_y0
             for j in range(1, self.num_branches):
-                y += x[j] if j == i else self._from_branch(i, j, x[j], size)
+                if j == i:
+                    y = y.add_(x[j])
+                else:
+                    y = self._add_branch_(y, i, j, x[j])
             out.append(self.relu(y))
         return out
 

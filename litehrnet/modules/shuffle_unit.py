@@ -1,12 +1,11 @@
 """ShuffleNet-v2 unit with stride 1, the building block of the Naive Lite-HRNet."""
 from typing import Optional
 
-import torch
-from mmcv.cnn import ConvModule
 from torch import Tensor, nn
 
-from .channel_shuffle import channel_shuffle
+from .channel_shuffle import shuffle_concat
 from .checkpoint import checkpointed, should_checkpoint
+from .conv_module import ConvModule
 
 
 class ShuffleUnit(nn.Module):
@@ -35,7 +34,7 @@ class ShuffleUnit(nn.Module):
 
     def _forward(self, x: Tensor) -> Tensor:
         x1, x2 = x.chunk(2, dim=1)
-        return channel_shuffle(torch.cat((x1, self.branch2(x2)), dim=1), 2)
+        return shuffle_concat(x1, self.branch2(x2))
 
     def forward(self, x: Tensor) -> Tensor:
         if should_checkpoint(self.with_cp):

@@ -1,8 +1,9 @@
 """Spatial weighting ("F" in the paper): squeeze-and-excitation on one branch."""
 from typing import Optional
 
-from mmcv.cnn import ConvModule
 from torch import Tensor, nn
+
+from .conv_module import ConvModule
 
 
 class SpatialWeighting(nn.Module):

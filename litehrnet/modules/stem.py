@@ -1,12 +1,11 @@
 """The stride-4 stem of Lite-HRNet: a 3x3 convolution, then a ShuffleNet-v2 downsampling unit."""
 from typing import Optional
 
-import torch
-from mmcv.cnn import ConvModule
 from torch import Tensor, nn
 
-from .channel_shuffle import channel_shuffle
+from .channel_shuffle import shuffle_concat
 from .checkpoint import checkpointed, should_checkpoint
+from .conv_module import ConvModule
 
 
 class Stem(nn.Module):
@@ -58,7 +57,7 @@ class Stem(nn.Module):
         x = self.conv1(x)
         x1, x2 = x.chunk(2, dim=1)
         x2 = self.linear_conv(self.depthwise_conv(self.expand_conv(x2)))
-        return channel_shuffle(torch.cat((self.branch1(x1), x2), dim=1), 2)
+        return shuffle_concat(self.branch1(x1), x2)
 
     def forward(self, x: Tensor) -> Tensor:
         if should_checkpoint(self.with_cp):

@@ -3,6 +3,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import torch
 
 from litehrnet.complexity import count_parameters, dummy_input, published_flops, standard_macs
 
@@ -12,6 +13,14 @@ spec = importlib.util.spec_from_file_location('complexity_tool',
 complexity_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(complexity_tool)
 
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One CPU thread: see tests/seg/conftest.py (two threads stall when the cores are shared)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 @pytest.mark.parametrize('config,shape,params', [
     ('fcn_litehrnet-18_cityscapes-512x1024.py', (512, 1024), 1_112_651),

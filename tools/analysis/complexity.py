@@ -10,23 +10,12 @@ from typing import Tuple
 
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from torch import Tensor, nn
+from torch import nn
 
 from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
 from litehrnet.complexity import (MEBI, BackboneWithHead, count_parameters, dummy_input,
                                   published_flops, standard_macs)
-
-
-class TensorForward(nn.Module):
-    """Runs an OpenMMLab model in ``mode='tensor'`` (backbone, neck and head; no loss, no
-    post-processing), the part the published table counted."""
-
-    def __init__(self, model: nn.Module) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, x: Tensor):
-        return self.model(x, mode='tensor')
+from litehrnet.deploy.model_from_config import TensorForward, config_input_shape
 
 
 def model_from_config(path: str) -> Tuple[nn.Module, Tuple[int, int]]:
@@ -36,17 +25,6 @@ def model_from_config(path: str) -> Tuple[nn.Module, Tuple[int, int]]:
     init_default_scope(cfg.get('default_scope', None))
     model = MODELS.build(cfg.model)
     return TensorForward(model), config_input_shape(cfg)
-
-
-def config_input_shape(cfg: Config) -> Tuple[int, int]:
-    """(H, W) of a config's network input: the pose codec's input size (given as W, H) or the
-    segmentation crop size (H, W)."""
-    if 'codec' in cfg:
-        width, height = cfg.codec['input_size']
-        return height, width
-    if 'crop_size' in cfg:
-        return tuple(cfg.crop_size)
-    raise KeyError('the config has neither `codec.input_size` nor `crop_size`: pass --shape')
 
 
 def parse_args() -> argparse.Namespace:

@@ -74,3 +74,18 @@ def test_inference_on_the_whole_image_and_on_boxes(trained_state):
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
         assert np.all(np.abs(kpts[:, 0] - cx) <= max(w, h * 0.75) / 2 + 1)
         assert np.all(np.abs(kpts[:, 1] - cy) <= max(h, w / 0.75) / 2 + 1)
+
+
+def test_fused_model_predicts_as_the_eager_one(tmp_path, trained_state):
+    path = tmp_path / 'model.pth'
+    torch.save({'state_dict': trained_state}, path)
+    eager = init_model(CONFIG, str(path))
+    fused = init_model(CONFIG, str(path), fuse=True)
+    assert type(fused.backbone).__name__ == 'FusedLiteHRNet'
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules())
+    x = torch.randn(2, 3, 64, 48)
+    with torch.no_grad():
+        torch.testing.assert_close(fused(x, mode='tensor'), eager(x, mode='tensor'),
+                                   rtol=0, atol=1e-4)
+    result = inference_topdown(fused, IMAGE)[0].pred_instances
+    assert result.keypoints.shape == (1, 17, 2)

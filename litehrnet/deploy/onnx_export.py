@@ -1,0 +1,59 @@
+"""ONNX export of models containing a Lite-HRNet, with a dynamic batch axis.
+
+Exporting the eager model fails on the cross-resolution weighting, which pools every branch to
+the smallest branch's size: the TorchScript exporter only converts adaptive pooling with a
+constant output size, and a traced size is not constant. The export therefore goes through the
+fused path with ``static_input_size``: every spatial size is a Python int computed from the
+export shape (the pooling becomes a plain ``AveragePool``), nothing reads the batch size, and the
+batch axis stays free.
+"""
+import copy
+import warnings
+from typing import Tuple
+
+import torch
+from torch import nn
+
+from .fuse_model import fuse_model
+
+INPUT_NAME = 'input'
+OUTPUT_NAME = 'output'
+
+
+def prepare_for_export(model: nn.Module, input_size: Tuple[int, int]) -> nn.Module:
+    """A fused copy of ``model`` whose Lite-HRNet sizes are fixed for (H, W) inputs."""
+    return fuse_model(copy.deepcopy(model), static_input_size=tuple(input_size))
+
+
+def export_onnx(model: nn.Module,
+                input_size: Tuple[int, int],
+                path: str,
+                dynamic_batch: bool = True,
+                opset: int = 17,
+                in_channels: int = 3) -> None:
+    """Export ``model`` (a module mapping (N, C, H, W) images to one tensor, e.g.
+    :class:`TensorForward` of a fused model) to ``path``.
+
+    Uses the TorchScript-based exporter (``dynamo=False``): the dynamo exporter needs
+    onnxscript, which is not a dependency.
+
+    Args:
+        model: the module to export, in eval mode.
+        input_size: (H, W) of the exported input.
+        path: output file.
+        dynamic_batch: make axis 0 of the input and output symbolic ('batch').
+        opset: ONNX opset.
+        in_channels: image channels.
+    """
+    dummy = torch.zeros(1, in_channels, *input_size,
+                        device=next(model.parameters()).device)
+    dynamic_axes = ({INPUT_NAME: {0: 'batch'}, OUTPUT_NAME: {0: 'batch'}}
+                    if dynamic_batch else None)
+    with warnings.catch_warnings():
+        # The legacy exporter announces its own deprecation on every call.
+        warnings.filterwarnings('ignore', category=DeprecationWarning)
+        warnings.filterwarnings('ignore', message='.*legacy TorchScript-based ONNX export.*')
+        with torch.no_grad():
+            torch.onnx.export(model, (dummy, ), path, dynamo=False, opset_version=opset,
+                              input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                              dynamic_axes=dynamic_axes, do_constant_folding=True)

@@ -1,0 +1,40 @@
+"""Shared builders for the Lite-HRNet tests."""
+from typing import Callable
+
+import pytest
+import torch
+from torch import nn
+
+from litehrnet import LiteHRNet, variant_extra
+
+
+def randomise_norms(model: nn.Module, weight_range=(0.3, 0.8)) -> nn.Module:
+    """Give every BatchNorm non-trivial affine parameters and running statistics, so that
+    folding them and reordering operations are actually exercised. The weight range keeps the
+    activations O(1) through the fuse layers, which double branch 0 in every module."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            nn.init.uniform_(m.weight, *weight_range)
+            nn.init.uniform_(m.bias, -0.2, 0.2)
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+    return model
+
+
+@pytest.fixture
+def randomised_norms() -> Callable[[nn.Module], nn.Module]:
+    """:func:`randomise_norms`, for tests that build their own modules."""
+    return randomise_norms
+
+
+@pytest.fixture
+def randomised_backbone() -> Callable[..., LiteHRNet]:
+    """``build(name, with_head=True, **kwargs)``: a seeded LiteHRNet returning all branches."""
+
+    def build(name: str, with_head: bool = True, **kwargs) -> LiteHRNet:
+        torch.manual_seed(0)
+        kwargs.setdefault('out_indices', (0, 1, 2, 3))
+        model = LiteHRNet(variant_extra(name, with_head), init_cfg=None, **kwargs)
+        return randomise_norms(model)
+
+    return build

@@ -1,0 +1,119 @@
+"""Throughput of a pose or segmentation model, against the original implementation.
+
+    python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
+        [--backend eager|fused|compile|onnxruntime] [--channels-last] [--train] [--data]
+        [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
+
+Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
+backend and of the reference eager model -- the same weights and head, with the backbone run by
+``litehrnet.reference_forward`` (the original implementation: original module order, no
+folding) -- timed in turns in this process. Prints img/s and ms per batch (median, IQR, min,
+max), the ratio of medians, and the largest output difference from our eager model.
+
+--train: full training steps (forward, loss, backward, the config's optimizer step) on a
+synthetic batch, ours (eager) against the reference. --data: the config's training data
+pipeline (decode, augmentation, affine, targets) in samples/s for one worker; a pose config whose
+data is absent reads the bundled COCO sample (data/samples/coco).
+
+CPU timings use --threads intra-op threads for PyTorch and onnxruntime alike; on CUDA the GPU is
+synchronised around every timed call.
+"""
+import argparse
+import os
+import platform
+
+import torch
+
+from litehrnet.benchmark import (BACKENDS, candidate, ratio_line, reference_candidate,
+                                 samples_per_second, synthetic_batch, time_alternating,
+                                 training_dataset, training_pair)
+from litehrnet.deploy.model_from_config import build_model, config_input_shape
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('--checkpoint', help='weights (default: untrained, Kaiming-initialised)')
+    parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--threads', type=int, default=os.cpu_count(),
+                        help='intra-op CPU threads (default: all cores)')
+    parser.add_argument('--backend', choices=BACKENDS, default='eager')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='fused/compile: channels-last weights and inputs')
+    parser.add_argument('--train', action='store_true', help='time training steps')
+    parser.add_argument('--data', action='store_true', help='time the training data pipeline')
+    parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
+                        help="input height and width (default: the config's input size)")
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--runs', type=int, default=0,
+                        help='timed runs per candidate (default: as many as fit in --budget)')
+    parser.add_argument('--warmup', type=int, default=3, help='untimed runs per candidate')
+    parser.add_argument('--budget', type=float, default=30.0,
+                        help='seconds of timed runs when --runs is not given')
+    parser.add_argument('--trust-checkpoint', action='store_true')
+    args = parser.parse_args()
+    if args.train and args.data:
+        parser.error('--train and --data are separate benchmarks: give one')
+    return args
+
+
+def header(args: argparse.Namespace, shape) -> str:
+    mode = 'data pipeline' if args.data else 'training' if args.train else args.backend
+    return (f'{args.config}\n  {mode}, batch {args.batch_size}, input {shape[0]}x{shape[1]}, '
+            f'{args.device}, {torch.get_num_threads()} threads, torch {torch.__version__}, '
+            f'{platform.processor() or platform.machine()}')
+
+
+def bench_inference(args: argparse.Namespace, model, shape) -> None:
+    x = torch.randn(args.batch_size, 3, *shape,
+                    generator=torch.Generator().manual_seed(0)).to(args.device)
+    reference = reference_candidate(model, x)
+    ours = candidate(args.backend, model, x, threads=args.threads,
+                     channels_last=args.channels_last)
+    eager_out = candidate('eager', model, x).output()
+    diff = (ours.output() - eager_out).abs().max().item()
+    timings = time_alternating({'reference': reference.run, args.backend: ours.run},
+                               args.device, args.warmup, args.runs, args.budget)
+    print(f'  reference eager ({reference.note})\n    {timings["reference"].summary(args.batch_size, "img")}')
+    print(f'  {args.backend} ({ours.note})\n    {timings[args.backend].summary(args.batch_size, "img")}')
+    print(f'  {ratio_line(args.backend, timings[args.backend], timings["reference"])}; '
+          f'max |{args.backend} - eager| = {diff:.2e}')
+
+
+def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
+    inputs, samples = synthetic_batch(model, args.batch_size, shape, args.device)
+    reference, ours = training_pair(model, cfg, inputs, samples)
+    timings = time_alternating({'reference': reference, 'eager': ours}, args.device,
+                               min(args.warmup, 2), args.runs, args.budget)
+    print(f'  reference eager train step\n    {timings["reference"].summary(args.batch_size, "img")}')
+    print(f'  eager train step\n    {timings["eager"].summary(args.batch_size, "img")}')
+    print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}')
+
+
+def bench_data(args: argparse.Namespace, cfg) -> None:
+    dataset = training_dataset(cfg)
+    rates = sorted(samples_per_second(dataset, samples=max(len(dataset), 100),
+                                      runs=args.runs or 5))
+    print(f'  {len(dataset)} samples from {dataset.data_root or "the config"}: '
+          f'{rates[len(rates) // 2]:.0f} samples/s per worker (median; min {rates[0]:.0f}, '
+          f'max {rates[-1]:.0f}, {len(rates)} runs)')
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    model, cfg = build_model(args.config, args.checkpoint, device=args.device,
+                             trust_checkpoint=args.trust_checkpoint)
+    shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
+    print(header(args, shape))
+    if args.data:
+        bench_data(args, cfg)
+    elif args.train:
+        bench_training(args, model, cfg, shape)
+    else:
+        bench_inference(args, model, shape)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,61 @@
+"""Export a pose or segmentation model to ONNX and check it against PyTorch in onnxruntime.
+
+    python tools/deploy/export_onnx.py CONFIG CKPT --out FILE [--dynamic-batch] [--shape H W]
+        [--opset 17] [--atol 1e-4] [--trust-checkpoint]
+
+The exported graph is the model's tensor-mode forward (pose: heatmaps (N, K, H/4, W/4);
+segmentation: logits (N, classes, H/4, W/4)) through the fused inference path, with every
+spatial size fixed by --shape (default: the config's input size) and, with --dynamic-batch, a
+symbolic batch axis. The tool then runs the file in onnxruntime at batch 1 (and 3 with
+--dynamic-batch) and fails if the largest absolute difference from the PyTorch eager model
+exceeds --atol. CKPT may be 'none' for an untrained model (to try the export).
+"""
+import argparse
+import sys
+
+import torch
+
+from litehrnet.deploy import export_onnx, onnx_max_abs_diff, prepare_for_export
+from litehrnet.deploy.model_from_config import TensorForward, build_model, config_input_shape
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('checkpoint', help="checkpoint file, or 'none'")
+    parser.add_argument('--out', required=True, help='the .onnx file to write')
+    parser.add_argument('--dynamic-batch', action='store_true',
+                        help='symbolic batch axis (spatial sizes stay fixed)')
+    parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
+                        help="input height and width (default: the config's input size)")
+    parser.add_argument('--opset', type=int, default=17)
+    parser.add_argument('--atol', type=float, default=1e-4,
+                        help='largest accepted |onnxruntime - PyTorch|')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow a checkpoint that needs arbitrary unpickling')
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
+    model, cfg = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
+    shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
+    exported = TensorForward(prepare_for_export(model, shape))
+    export_onnx(exported, shape, args.out, dynamic_batch=args.dynamic_batch, opset=args.opset)
+    batches = (1, 3) if args.dynamic_batch else (1, )
+    generator = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(n, 3, *shape, generator=generator) for n in batches]
+    diff = onnx_max_abs_diff(args.out, TensorForward(model), inputs)
+    print(f'wrote {args.out}: input (N, 3, {shape[0]}, {shape[1]}), batch '
+          f'{"dynamic" if args.dynamic_batch else "1"}; onnxruntime vs PyTorch max |diff| '
+          f'{diff:.2e} at batch {", ".join(map(str, batches))}')
+    if diff > args.atol:
+        print(f'parity check FAILED: {diff:.2e} > {args.atol:.0e}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
