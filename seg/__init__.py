@@ -1,2 +1,13 @@
-"""Semantic segmentation with Lite-HRNet on mmsegmentation 1.x."""
+"""Semantic segmentation with Lite-HRNet on mmsegmentation 1.x: only what mmseg lacks.
+
+Importing it (``custom_imports=dict(imports=['litehrnet', 'seg'])``) registers ``LiteHRNet`` in
+mmengine's root ``MODELS`` and, in mmseg's registries, the ``CheckedDataset`` wrapper, the
+``CheckSegLabel`` transform and the ``CityscapesOfficialMetric``.
+"""
 import litehrnet  # noqa: F401  registers LiteHRNet in mmengine's root MODELS
+
+from .datasets import CheckedDataset
+from .evaluation import CityscapesOfficialMetric
+from .transforms import CheckSegLabel
+
+__all__ = ['CheckedDataset', 'CheckSegLabel', 'CityscapesOfficialMetric']

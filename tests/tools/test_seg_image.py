@@ -22,6 +22,14 @@ seg_image = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(seg_image)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One CPU thread: see tests/seg/conftest.py (two threads stall when the cores are shared)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory) -> Path:
     """A freshly initialised demo model, saved as mmengine saves one (with dataset meta)."""

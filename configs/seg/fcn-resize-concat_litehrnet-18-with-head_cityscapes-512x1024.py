@@ -1,0 +1,8 @@
+# Lite-HRNet-18 (with the IterativeHead) + FCN resize-concat head (1x1 conv on all branches),
+# Cityscapes 512x1024 crops, batch 16 (8 GPUs x 2), 160k iterations, from scratch.
+# The fork's result (REFERENCE.md 2.5): 71.81 / 80.60 mIoU / mAcc on val.
+_base_ = [
+    '_base_/models/fcn-resize-concat_litehrnet-18-with-head.py', '_base_/datasets/cityscapes.py',
+    '_base_/default_runtime.py', '_base_/schedules/schedule_160k.py'
+]
+model = dict(data_preprocessor=dict(size={{_base_.crop_size}}))

@@ -1,0 +1,4 @@
+"""Dataset wrappers (registered in mmseg's ``DATASETS``)."""
+from .checked_dataset import CheckedDataset
+
+__all__ = ['CheckedDataset']
