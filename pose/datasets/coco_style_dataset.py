@@ -36,7 +36,7 @@ class CocoStyleDataset(BaseDataset):
     Args:
         ann_file: COCO-format json (joined to ``data_root`` when relative).
         bbox_file: COCO-format detection results ``[{image_id, category_id, bbox (xywh),
-            score}]``; test mode only. The samples are then the detected boxes, with dummy
+            score}]`` (joined to ``data_root`` when relative); test mode only. The samples are then the detected boxes, with dummy
             keypoints, and evaluation matches them to ``ann_file``'s ground truth.
         data_mode: only 'topdown'.
         metainfo: ``dict(from_file=path)`` or a description dict (see
@@ -85,6 +85,12 @@ class CocoStyleDataset(BaseDataset):
             # a COCO metric built without ann_file finds the ground truth here (mmpose does so)
             MessageHub.get_current_instance().update_info_dict(
                 {f'{self._metainfo["dataset_name"]}_ann_file': self.ann_file})
+
+    def _join_prefix(self) -> None:
+        """Join ``data_root`` to a relative ``bbox_file`` too, as mmengine does to ``ann_file``."""
+        super()._join_prefix()
+        if self.bbox_file and self.data_root and not osp.isabs(self.bbox_file):
+            self.bbox_file = osp.join(self.data_root, self.bbox_file)
 
     @classmethod
     def _load_metainfo(cls, metainfo: Optional[Mapping] = None) -> dict:

@@ -80,6 +80,14 @@ def test_detections_with_score_threshold(coco_dir):
     assert len(unfiltered) == len(detections) == 118
 
 
+def test_relative_files_are_read_under_data_root(coco_dir):
+    dataset = CocoDataset(data_root=str(coco_dir), ann_file='test_coco.json',
+                          bbox_file='test_coco_det_AP_H_56.json', data_prefix=dict(img=''),
+                          test_mode=True)
+    assert dataset.bbox_file == str(coco_dir / 'test_coco_det_AP_H_56.json')
+    assert len(dataset) == 118
+
+
 def test_bbox_file_needs_test_mode(coco_dir):
     with pytest.raises(ValueError, match='test_mode'):
         make_dataset(coco_dir, bbox_file=str(coco_dir / 'test_coco_det_AP_H_56.json'))
