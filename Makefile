@@ -11,7 +11,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt) setup.py
 
 fail = { echo "make install: $(1) failed (see the output above); fix it and run make again." >&2; exit 1; }
 
-.PHONY: install test demo clean-venv
+.PHONY: install test demo demo-pose demo-seg clean-venv
 
 install: $(STAMP)
 
@@ -36,18 +36,39 @@ $(STAMP): $(REQUIREMENTS)
 test: install
 	$(PY) -m pytest tests -q
 
-# The main job: train Lite-HRNet-18 on the bundled COCO sample, print its COCO AP, test it on the
-# sample's detector boxes and draw the skeletons it finds.
+# The main job. Pose: train Lite-HRNet-18 on the bundled COCO sample, print its COCO AP, test it
+# on the sample's detector boxes and draw the skeletons it finds. Segmentation: train
+# Lite-HRNet-18 + FCN on the bundled Cityscapes frame and ADE20K images, print how mIoU rose
+# over training, and paint the predicted classes over an image.
 POSE_DEMO := configs/pose/demo/litehrnet_18_coco-sample_256x192.py
 POSE_DIR := work_dirs/demo/pose_coco
 COCO_SAMPLE := data/samples/coco
+CITYSCAPES_DEMO := configs/seg/demo/fcn_litehrnet-18_cityscapes-sample.py
+CITYSCAPES_DIR := work_dirs/demo/seg_cityscapes
+CITYSCAPES_IMAGE := data/samples/cityscapes/leftImg8bit/val/frankfurt/frankfurt_000000_000294_leftImg8bit.png
+ADE20K_DEMO := configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py
+ADE20K_DIR := work_dirs/demo/seg_ade20k
+ADE20K_IMAGE := data/samples/ade20k/ADEChallengeData2016/images/validation/ADE_val_00000001.jpg
 
-demo: install
+demo: demo-pose demo-seg
+
+demo-pose: install
 	$(PY) tools/train.py $(POSE_DEMO) --work-dir $(POSE_DIR)
+	$(PY) tools/analysis/metric_history.py $(POSE_DIR) --key coco/AP
 	$(PY) tools/test.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) --work-dir $(POSE_DIR)
 	$(PY) tools/demo/pose_image.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
 		--input $(COCO_SAMPLE) --det-file $(COCO_SAMPLE)/test_coco_det_AP_H_56.json \
 		--det-ann-file $(COCO_SAMPLE)/test_coco.json --out-dir $(POSE_DIR)/vis
+
+demo-seg: install
+	$(PY) tools/train.py $(CITYSCAPES_DEMO) --work-dir $(CITYSCAPES_DIR)
+	$(PY) tools/analysis/metric_history.py $(CITYSCAPES_DIR) --key mIoU
+	$(PY) tools/demo/seg_image.py $(CITYSCAPES_IMAGE) $(CITYSCAPES_DEMO) \
+		$$(cat $(CITYSCAPES_DIR)/last_checkpoint) --out $(CITYSCAPES_DIR)/vis/overlay.png
+	$(PY) tools/train.py $(ADE20K_DEMO) --work-dir $(ADE20K_DIR)
+	$(PY) tools/analysis/metric_history.py $(ADE20K_DIR) --key mIoU
+	$(PY) tools/demo/seg_image.py $(ADE20K_IMAGE) $(ADE20K_DEMO) \
+		$$(cat $(ADE20K_DIR)/last_checkpoint) --out $(ADE20K_DIR)/vis/overlay.png
 
 clean-venv:
 	rm -rf $(VENV)
