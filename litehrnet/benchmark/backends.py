@@ -39,15 +39,17 @@ def reference_candidate(model: nn.Module, x: Tensor) -> Candidate:
                             'original module order, no folding')
 
 
-def _fused(model: nn.Module, x: Tensor, channels_last: bool) -> Tuple[nn.Module, Tensor]:
-    fused = TensorForward(fuse_model(copy.deepcopy(model), channels_last=channels_last))
+def _fused(model: nn.Module, x: Tensor, channels_last: bool,
+           shuffle_free: bool) -> Tuple[nn.Module, Tensor]:
+    fused = TensorForward(fuse_model(copy.deepcopy(model), channels_last=channels_last,
+                                     shuffle_free=shuffle_free))
     if channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
     return fused, x
 
 
-def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
-    fused, x = _fused(model, x, channels_last)
+def _compiled(model: nn.Module, x: Tensor, channels_last: bool, shuffle_free: bool) -> Candidate:
+    fused, x = _fused(model, x, channels_last, shuffle_free)
     compiled = torch.compile(fused, dynamic=False)
     start = time.perf_counter()
     with torch.inference_mode():
@@ -57,30 +59,35 @@ def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
                             f'{time.perf_counter() - start:.0f} s')
 
 
-def _onnxruntime(model: nn.Module, x: Tensor, threads: int, device: str) -> Candidate:
+def _onnxruntime(model: nn.Module, x: Tensor, threads: int, device: str,
+                 shuffle_free: bool) -> Candidate:
     shape = tuple(x.shape[-2:])
-    exported = TensorForward(prepare_for_export(model, shape).cpu())
+    exported = TensorForward(prepare_for_export(model, shape, shuffle_free).cpu())
     path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
     export_onnx(exported, shape, path, dynamic_batch=True)
-    session = ort_session(path, threads=threads, device=device)
+    # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
+    session = ort_session(path, threads=threads, device=device, spinning=False)
     forward = ort_forward(session)
     x_cpu = x.cpu()
-    note = f'{session.get_providers()[0]}, {threads or "default"} intra-op threads, {path}'
+    note = (f'{session.get_providers()[0]}, {threads or "default"} intra-op threads, '
+            f'no spinning, {path}')
     return Candidate(lambda: forward(x_cpu), lambda: torch.from_numpy(forward(x_cpu)), note)
 
 
 def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
-              channels_last: bool = False) -> Candidate:
+              channels_last: bool = False, shuffle_free: bool = False) -> Candidate:
     """The ``backend`` version of ``model`` (a pose or segmentation model in eval mode) on the
-    batch ``x``; ``model`` itself is left unchanged."""
+    batch ``x``; ``model`` itself is left unchanged. ``channels_last`` (fused, compile) and
+    ``shuffle_free`` (fused, compile, onnxruntime) are passed to :func:`fuse_model`."""
     if backend == 'eager':
         return _torch_candidate(TensorForward(model), x, 'our modules, as trained')
     if backend == 'fused':
-        fused, x = _fused(model, x, channels_last)
+        fused, x = _fused(model, x, channels_last, shuffle_free)
         return _torch_candidate(fused, x, 'BatchNorm folded' +
-                                (', channels_last' if channels_last else ''))
+                                (', channels_last' if channels_last else '') +
+                                (', shuffle-free' if shuffle_free else ''))
     if backend == 'compile':
-        return _compiled(model, x, channels_last)
+        return _compiled(model, x, channels_last, shuffle_free)
     if backend == 'onnxruntime':
-        return _onnxruntime(model, x, threads, str(x.device))
+        return _onnxruntime(model, x, threads, str(x.device), shuffle_free)
     raise ValueError(f'unknown backend {backend!r}; choose from {BACKENDS}')

@@ -12,7 +12,8 @@ from .fused_backbone import FusedLiteHRNet
 def fuse_model(model: nn.Module,
                static_input_size: Optional[Tuple[int, int]] = None,
                channels_last: bool = False,
-               channel_multiple: int = 1) -> nn.Module:
+               channel_multiple: int = 1,
+               shuffle_free: bool = False) -> nn.Module:
     """Swap every :class:`LiteHRNet` inside ``model`` for a :class:`FusedLiteHRNet` and fold all
     other (conv, BatchNorm) pairs (pose heads, segmentation decode heads), in place.
 
@@ -26,12 +27,15 @@ def fuse_model(model: nn.Module,
         channels_last: store conv weights channels-last (feed channels-last inputs then).
         channel_multiple: pad the backbone's branches to a multiple of this many channels
             (see :class:`FusedLiteHRNet`; 16 suits onnxruntime on AVX-512 CPUs).
+        shuffle_free: run the Lite blocks without channel splits and shuffles (see
+            :class:`FusedLiteHRNet`; Lite-HRNets only).
 
     Returns:
         The converted model (``model`` itself unless it is a bare ``LiteHRNet``).
     """
     def fused(backbone: LiteHRNet) -> FusedLiteHRNet:
-        return FusedLiteHRNet(backbone, static_input_size, channel_multiple=channel_multiple)
+        return FusedLiteHRNet(backbone, static_input_size, shuffle_free=shuffle_free,
+                              channel_multiple=channel_multiple)
 
     if isinstance(model, LiteHRNet):
         model = fused(model)

@@ -8,7 +8,8 @@ inference only:
   split and reshape sizes are Python ints (:mod:`.static_ops`); with ``static_input_size``
   nothing is read off tensor shapes at all, which is what lets ONNX export keep a dynamic batch
   axis while adaptive pooling becomes a plain ``AveragePool``;
-- Lite blocks run shuffle-free (:class:`ShuffleFreeChannelWeighting`): channels are never split,
+- channel splits are views and each shuffle is a single copy; optionally (``shuffle_free``)
+  Lite blocks run without them (:class:`ShuffleFreeChannelWeighting`): channels are never split,
   concatenated or shuffled, their storage order is tracked instead and folded into the weights
   of the convs that read them (:mod:`.channel_order`); outputs are put back in logical order;
 - nearest upsampling is folded into the add/multiply that consumes it, and ReLUs and sums work
@@ -79,8 +80,11 @@ class FusedLiteHRNet(nn.Module):
             for training afterwards.
         static_input_size: (H, W) fixing the input size: branch sizes are then never read off
             tensors (for ONNX export with a dynamic batch axis). None reads (H, W) from the input.
-        shuffle_free: run the Lite blocks without channel splits and shuffles (default: when all
-            stages are Lite; Naive stages always split and shuffle).
+        shuffle_free: run the Lite blocks without channel splits and shuffles (all stages must
+            be Lite). It saves the copies but applies the per-channel transforms to all
+            channels instead of half of them: on 2 AVX2 cores it was slower, in PyTorch and in
+            onnxruntime, at every batch and input size measured (docs/benchmarks.md), hence
+            off by default; try it where copies cost more than arithmetic.
         channel_multiple: with ``shuffle_free``, store every branch with zero channels appended
             up to a multiple of this (16 lets onnxruntime keep the whole graph in its AVX-512
             blocked layout; 1 pads nothing).
@@ -90,15 +94,15 @@ class FusedLiteHRNet(nn.Module):
     """
 
     def __init__(self, backbone: LiteHRNet, static_input_size: Optional[Size] = None,
-                 shuffle_free: Optional[bool] = None, channel_multiple: int = 1) -> None:
+                 shuffle_free: bool = False, channel_multiple: int = 1) -> None:
         super().__init__()
         fold_batchnorm(backbone)
         for module in backbone.modules():
             if hasattr(module, 'with_cp'):
                 module.with_cp = False  # checkpointing only serves training
         types = backbone.stages_spec['module_type']
-        if shuffle_free is None:
-            shuffle_free = all(t.upper() == 'LITE' for t in types)
+        if shuffle_free and not all(t.upper() == 'LITE' for t in types):
+            raise ValueError(f'shuffle_free needs Lite stages only, got module types {types}')
         multiple = channel_multiple if shuffle_free else 1
         self.stem = backbone.stem
         self.transitions, self.stages = nn.ModuleList(), nn.ModuleList()

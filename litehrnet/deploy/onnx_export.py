@@ -20,9 +20,12 @@ INPUT_NAME = 'input'
 OUTPUT_NAME = 'output'
 
 
-def prepare_for_export(model: nn.Module, input_size: Tuple[int, int]) -> nn.Module:
-    """A fused copy of ``model`` whose Lite-HRNet sizes are fixed for (H, W) inputs."""
-    return fuse_model(copy.deepcopy(model), static_input_size=tuple(input_size))
+def prepare_for_export(model: nn.Module, input_size: Tuple[int, int],
+                       shuffle_free: bool = False) -> nn.Module:
+    """A fused copy of ``model`` whose Lite-HRNet sizes are fixed for (H, W) inputs
+    (``shuffle_free``: see :class:`FusedLiteHRNet`)."""
+    return fuse_model(copy.deepcopy(model), static_input_size=tuple(input_size),
+                      shuffle_free=shuffle_free)
 
 
 def export_onnx(model: nn.Module,

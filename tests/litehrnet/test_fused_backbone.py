@@ -28,6 +28,22 @@ def test_every_variant_matches_eager(randomised_backbone, name, size):
         assert_outputs_close(fused(x), model(x))
 
 
+@pytest.mark.parametrize('name', ['litehrnet_18', 'litehrnet_30'])
+@pytest.mark.parametrize('channel_multiple', [1, 16])
+def test_shuffle_free_matches_eager(randomised_backbone, name, channel_multiple):
+    model = randomised_backbone(name).eval()
+    fused = FusedLiteHRNet(copy.deepcopy(model), shuffle_free=True,
+                           channel_multiple=channel_multiple)
+    x = torch.randn(2, 3, 67, 45)
+    with torch.no_grad():
+        assert_outputs_close(fused(x), model(x))
+
+
+def test_shuffle_free_refuses_naive_stages(randomised_backbone):
+    with pytest.raises(ValueError, match='Lite stages only'):
+        FusedLiteHRNet(randomised_backbone('naive_litehrnet_18'), shuffle_free=True)
+
+
 def test_without_head_and_selected_outputs(randomised_backbone):
     model = randomised_backbone('litehrnet_18', with_head=False, out_indices=(1, 3)).eval()
     fused = fuse_model(copy.deepcopy(model))

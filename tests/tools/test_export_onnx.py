@@ -19,8 +19,9 @@ export_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(export_tool)
 
 CASES = [
-    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48)),
-    ('configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py', (64, 128)),
+    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), []),
+    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), ['--shuffle-free']),
+    ('configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
 ]
 
 
@@ -37,13 +38,13 @@ def _checkpoint(config: str, path: Path) -> None:
     torch.save({'state_dict': model.state_dict()}, path)
 
 
-@pytest.mark.parametrize('config,shape', CASES)
-def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, shape):
+@pytest.mark.parametrize('config,shape,options', CASES)
+def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, shape, options):
     checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
     _checkpoint(config, checkpoint)
     monkeypatch.setattr(sys, 'argv', [
         'export_onnx.py', str(ROOT / config), str(checkpoint), '--out', str(out),
-        '--dynamic-batch', '--shape', *map(str, shape)])
+        '--dynamic-batch', '--shape', *map(str, shape), *options])
     assert export_tool.main() == 0
 
     graph = onnx.load(str(out)).graph

@@ -1,8 +1,8 @@
 """Throughput of a pose or segmentation model, against the original implementation.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
-        [--backend eager|fused|compile|onnxruntime] [--channels-last] [--train] [--data]
-        [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
+        [--backend eager|fused|compile|onnxruntime] [--channels-last] [--shuffle-free]
+        [--train] [--data] [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
 backend and of the reference eager model -- the same weights and head, with the backbone run by
@@ -11,9 +11,12 @@ folding) -- timed in turns in this process. Prints img/s and ms per batch (media
 max), the ratio of medians, and the largest output difference from our eager model.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
-synthetic batch, ours (eager) against the reference. --data: the config's training data
-pipeline (decode, augmentation, affine, targets) in samples/s for one worker; a pose config whose
-data is absent reads the bundled COCO sample (data/samples/coco).
+synthetic batch, ours (eager) against the reference, and the largest difference between the
+two models' gradients of one step (relative to the largest gradient).
+
+--data: the config's training data pipeline (decode, augmentation, affine, targets) in samples/s
+for one worker; a pose config whose data is absent reads the bundled COCO sample
+(data/samples/coco).
 
 CPU timings use --threads intra-op threads for PyTorch and onnxruntime alike; on CUDA the GPU is
 synchronised around every timed call.
@@ -24,9 +27,9 @@ import platform
 
 import torch
 
-from litehrnet.benchmark import (BACKENDS, candidate, ratio_line, reference_candidate,
-                                 samples_per_second, synthetic_batch, time_alternating,
-                                 training_dataset, training_pair)
+from litehrnet.benchmark import (BACKENDS, candidate, gradient_difference, ratio_line,
+                                 reference_candidate, samples_per_second, synthetic_batch,
+                                 time_alternating, Timings, training_dataset, training_pair)
 from litehrnet.deploy.model_from_config import build_model, config_input_shape
 
 
@@ -41,6 +44,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--backend', choices=BACKENDS, default='eager')
     parser.add_argument('--channels-last', action='store_true',
                         help='fused/compile: channels-last weights and inputs')
+    parser.add_argument('--shuffle-free', action='store_true',
+                        help='fused/compile/onnxruntime: Lite blocks without channel splits and '
+                        'shuffles (see litehrnet.deploy.FusedLiteHRNet)')
     parser.add_argument('--train', action='store_true', help='time training steps')
     parser.add_argument('--data', action='store_true', help='time the training data pipeline')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
@@ -65,30 +71,36 @@ def header(args: argparse.Namespace, shape) -> str:
             f'{platform.processor() or platform.machine()}')
 
 
+def print_timing(name: str, timings: Timings, batch_size: int) -> None:
+    print(f'  {name}\n    {timings.summary(batch_size, "img")}')
+
+
 def bench_inference(args: argparse.Namespace, model, shape) -> None:
     x = torch.randn(args.batch_size, 3, *shape,
                     generator=torch.Generator().manual_seed(0)).to(args.device)
     reference = reference_candidate(model, x)
     ours = candidate(args.backend, model, x, threads=args.threads,
-                     channels_last=args.channels_last)
+                     channels_last=args.channels_last, shuffle_free=args.shuffle_free)
     eager_out = candidate('eager', model, x).output()
     diff = (ours.output() - eager_out).abs().max().item()
     timings = time_alternating({'reference': reference.run, args.backend: ours.run},
                                args.device, args.warmup, args.runs, args.budget)
-    print(f'  reference eager ({reference.note})\n    {timings["reference"].summary(args.batch_size, "img")}')
-    print(f'  {args.backend} ({ours.note})\n    {timings[args.backend].summary(args.batch_size, "img")}')
+    print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
+    print_timing(f'{args.backend} ({ours.note})', timings[args.backend], args.batch_size)
     print(f'  {ratio_line(args.backend, timings[args.backend], timings["reference"])}; '
           f'max |{args.backend} - eager| = {diff:.2e}')
 
 
 def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
     inputs, samples = synthetic_batch(model, args.batch_size, shape, args.device)
+    difference = gradient_difference(model, inputs, samples)
     reference, ours = training_pair(model, cfg, inputs, samples)
     timings = time_alternating({'reference': reference, 'eager': ours}, args.device,
                                min(args.warmup, 2), args.runs, args.budget)
-    print(f'  reference eager train step\n    {timings["reference"].summary(args.batch_size, "img")}')
-    print(f'  eager train step\n    {timings["eager"].summary(args.batch_size, "img")}')
-    print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}')
+    print_timing('reference eager train step', timings['reference'], args.batch_size)
+    print_timing('eager train step', timings['eager'], args.batch_size)
+    print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}; '
+          f'max |gradient - reference| / max |reference gradient| = {difference:.1e}')
 
 
 def bench_data(args: argparse.Namespace, cfg) -> None:

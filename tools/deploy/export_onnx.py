@@ -1,7 +1,7 @@
 """Export a pose or segmentation model to ONNX and check it against PyTorch in onnxruntime.
 
     python tools/deploy/export_onnx.py CONFIG CKPT --out FILE [--dynamic-batch] [--shape H W]
-        [--opset 17] [--atol 1e-4] [--trust-checkpoint]
+        [--opset 17] [--atol 1e-4] [--shuffle-free] [--trust-checkpoint]
 
 The exported graph is the model's tensor-mode forward (pose: heatmaps (N, K, H/4, W/4);
 segmentation: logits (N, classes, H/4, W/4)) through the fused inference path, with every
@@ -32,6 +32,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--atol', type=float, default=1e-4,
                         help='largest accepted |onnxruntime - PyTorch|')
+    parser.add_argument('--shuffle-free', action='store_true',
+                        help='export Lite blocks without channel splits and shuffles (see '
+                        'litehrnet.deploy.FusedLiteHRNet; faster only on some machines)')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a checkpoint that needs arbitrary unpickling')
     return parser.parse_args()
@@ -42,7 +45,7 @@ def main() -> int:
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     model, cfg = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
     shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
-    exported = TensorForward(prepare_for_export(model, shape))
+    exported = TensorForward(prepare_for_export(model, shape, args.shuffle_free))
     export_onnx(exported, shape, args.out, dynamic_batch=args.dynamic_batch, opset=args.opset)
     batches = (1, 3) if args.dynamic_batch else (1, )
     generator = torch.Generator().manual_seed(0)
