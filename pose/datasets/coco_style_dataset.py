@@ -36,8 +36,9 @@ class CocoStyleDataset(BaseDataset):
     Args:
         ann_file: COCO-format json (joined to ``data_root`` when relative).
         bbox_file: COCO-format detection results ``[{image_id, category_id, bbox (xywh),
-            score}]`` (joined to ``data_root`` when relative); test mode only. The samples are then the detected boxes, with dummy
-            keypoints, and evaluation matches them to ``ann_file``'s ground truth.
+            score}]`` (joined to ``data_root`` when relative); test mode only. The samples
+            are then the detected boxes, with dummy keypoints, and evaluation matches them to
+            ``ann_file``'s ground truth.
         data_mode: only 'topdown'.
         metainfo: ``dict(from_file=path)`` or a description dict (see
             :mod:`pose.datasets.metainfo_parser`); defaults to the class ``METAINFO``.

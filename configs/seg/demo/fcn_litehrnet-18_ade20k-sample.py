@@ -1,7 +1,7 @@
 # Demo: the ADE20K recipe of fcn_litehrnet-18_ade20k-512x512.py run on the three bundled images
 # (data/samples/ade20k, from the challenge devkit; they sit in the validation split, so that
 # split serves for both training and evaluation). It shows the whole path working and the
-# network fitting those images, within about two minutes on 2 CPU cores:
+# network fitting those images, in 2 to 4 minutes on 2 CPU cores:
 #   python tools/train.py configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py
 # Changed from the real recipe, and why:
 # - BN instead of SyncBN: one process, no process group to synchronise with;

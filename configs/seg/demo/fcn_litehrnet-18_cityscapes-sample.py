@@ -1,7 +1,7 @@
 # Demo: the Cityscapes recipe of fcn_litehrnet-18_cityscapes-512x1024.py run on the one bundled
 # frame (data/samples/cityscapes, 256x128; it sits in the val split, so that split serves for
 # both training and evaluation). It shows the whole path (data, model, loss, metric,
-# checkpoint) working and the network fitting that frame, within about a minute on 2 CPU cores:
+# checkpoint) working and the network fitting that frame, in 1 to 2 minutes on 2 CPU cores:
 #   python tools/train.py configs/seg/demo/fcn_litehrnet-18_cityscapes-sample.py
 # Changed from the real recipe, and why:
 # - BN instead of SyncBN: one process, no process group to synchronise with;
