@@ -10,7 +10,9 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Uni
 
 import numpy as np
 from mmengine.dataset import BaseDataset
+from mmengine.fileio import join_path
 from mmengine.logging import MessageHub, print_log
+from mmengine.utils import is_abs
 from xtcocotools.coco import COCO
 
 from pose.registry import DATASETS
@@ -88,10 +90,11 @@ class CocoStyleDataset(BaseDataset):
                 {f'{self._metainfo["dataset_name"]}_ann_file': self.ann_file})
 
     def _join_prefix(self) -> None:
-        """Join ``data_root`` to a relative ``bbox_file`` too, as mmengine does to ``ann_file``."""
+        """Join ``data_root`` to a relative ``bbox_file`` too, by mmengine's rule for
+        ``ann_file``."""
         super()._join_prefix()
-        if self.bbox_file and self.data_root and not osp.isabs(self.bbox_file):
-            self.bbox_file = osp.join(self.data_root, self.bbox_file)
+        if self.bbox_file and not is_abs(self.bbox_file) and self.data_root:
+            self.bbox_file = join_path(self.data_root, self.bbox_file)
 
     @classmethod
     def _load_metainfo(cls, metainfo: Optional[Mapping] = None) -> dict:
