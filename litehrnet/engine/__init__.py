@@ -10,6 +10,7 @@ from .config_override_check import UnknownConfigKeyError, check_override_keys
 from .cpu_distributed import prepare_cpu_distributed
 from .cpu_distributed_data_parallel import CPUDistributedDataParallel
 from .distributed_end import end_distributed
+from .main_process_logger_hook import MainProcessLoggerHook
 from .non_finite_loss_hook import NonFiniteLossHook
 from .runner_build import build_runner
 from .skip_counter import SkipCounter
@@ -17,7 +18,7 @@ from .skipped_sample_report_hook import SkippedSampleReportHook
 
 __all__ = [
     'AugmentationSeedHook', 'CheckpointMismatchError', 'CPUDistributedDataParallel',
-    'NonFiniteLossHook', 'SkipCounter', 'SkippedSampleReportHook', 'UnknownConfigKeyError',
+    'MainProcessLoggerHook', 'NonFiniteLossHook', 'SkipCounter', 'SkippedSampleReportHook', 'UnknownConfigKeyError',
     'add_common_arguments', 'build_runner', 'check_override_keys', 'checkpoint_mismatches',
     'end_distributed',
     'load_checkpoint_file', 'load_config', 'mmengine_checkpoint_globals',

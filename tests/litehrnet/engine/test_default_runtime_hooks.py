@@ -20,3 +20,5 @@ def test_configs_register_and_use_the_engine_hooks(config):
     assert [hook.type for hook in cfg.custom_hooks] == HOOK_TYPES
     for name in HOOK_TYPES:
         assert HOOKS.get(name) is not None
+    assert cfg.default_hooks.logger.type == 'MainProcessLoggerHook'
+    assert HOOKS.get('MainProcessLoggerHook') is not None
