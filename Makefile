@@ -19,17 +19,20 @@ $(STAMP): $(REQUIREMENTS)
 	@rm -f $(STAMP)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || $(call fail,creating $(VENV))
 	@# Keep a torch that already imports (a CUDA build on a GPU machine); else the pinned CPU one.
+	@# Every install is held to requirements/constraints.txt, the versions of the verified stack.
 	@$(PY) -c "import torch" 2>/dev/null || $(PIP) install -r requirements/torch.txt \
-		|| $(call fail,installing torch)
-	$(PIP) install -r requirements/build.txt || $(call fail,installing the build requirements)
+		-c requirements/constraints.txt || $(call fail,installing torch)
+	$(PIP) install -r requirements/build.txt -c requirements/constraints.txt \
+		|| $(call fail,installing the build requirements)
 	@$(PY) -c "import mmcv.ops" 2>/dev/null || MMCV_WITH_OPS=1 $(PIP) install \
-		--no-build-isolation mmcv==2.1.0 || $(call fail,building mmcv 2.1.0 with its ops)
-	$(PIP) install --no-build-isolation --no-binary xtcocotools xtcocotools==1.14.3 \
-		|| $(call fail,building xtcocotools from source)
+		--no-build-isolation -c requirements/constraints.txt mmcv==2.1.0 \
+		|| $(call fail,building mmcv 2.1.0 with its ops)
+	$(PIP) install --no-build-isolation --no-binary xtcocotools -c requirements/constraints.txt \
+		xtcocotools==1.14.3 || $(call fail,building xtcocotools from source)
 	$(PIP) install -r requirements/runtime.txt -r requirements/tests.txt \
-		|| $(call fail,installing the runtime and test requirements)
+		-c requirements/constraints.txt || $(call fail,installing the runtime and test requirements)
 	$(PIP) install --no-build-isolation --no-deps -e . || $(call fail,installing this project)
-	@$(PY) -c "import mmcv.ops, mmseg.models, xtcocotools.coco, litehrnet, pose, seg" \
+	@$(PY) -c "import mmcv.ops, mmseg.models, xtcocotools.coco, litehrnet, engine, pose, seg" \
 		|| $(call fail,the import check)
 	@touch $(STAMP)
 

@@ -20,7 +20,8 @@ setup(
     long_description=(HERE / 'README.md').read_text(),
     long_description_content_type='text/markdown',
     python_requires='>=3.9',
-    packages=find_packages(include=['litehrnet', 'litehrnet.*', 'pose', 'pose.*', 'seg', 'seg.*']),
+    packages=find_packages(
+        include=['litehrnet', 'litehrnet.*', 'engine', 'engine.*', 'pose', 'pose.*', 'seg', 'seg.*']),
     # torch is left unpinned here so that a CUDA build that is already installed is kept;
     # requirements/torch.txt pins the verified CPU version for `make install`.
     install_requires=['torch>=2.1'] + read_requirements('runtime.txt'),

@@ -1,12 +1,14 @@
 """LiteHRNet: the backbone, built from the original configs' ``extra`` dict."""
 from typing import List, Optional, Sequence, Tuple, Union
 
+import torch
 from mmengine.model import BaseModule
 from mmengine.registry import MODELS
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .modules import IterativeHead, LiteHRModule, Stem, build_transition
+from .modules import IterativeHead, LiteHRModule, SpatialWeighting, Stem, build_transition
+from .modules.ops import Size, branch_sizes
 
 DEFAULT_INIT_CFG = [
     dict(type='Normal', std=0.001, layer=['Conv2d']),
@@ -43,6 +45,8 @@ class LiteHRNet(BaseModule):
     Shapes: (N, in_channels, H, W) -> tuple of (N, C_k, ceil(H / 2**(k+2)), ceil(W / 2**(k+2)))
     for k in ``out_indices``, with C = num_channels of the last stage, or [c0, c0, c1, c2] after
     the IterativeHead (``with_head=True``).
+
+    :meth:`switch_to_deploy` turns it into its inference form (see :mod:`litehrnet.deploy`).
     """
 
     def __init__(self,
@@ -86,6 +90,9 @@ class LiteHRNet(BaseModule):
             raise ValueError(f'out_indices must be a non-empty subset of 0..{len(channels) - 1}, '
                              f'got {out_indices}')
         self.out_indices = tuple(out_indices)
+        self.num_branches = max(self.stages_spec['num_branches'])
+        # (H, W) every input has, set in deploy mode for export: sizes are then Python ints.
+        self.static_input_size: Optional[Size] = None
         self._freeze_stages()
 
     @property
@@ -120,18 +127,46 @@ class LiteHRNet(BaseModule):
             for param in module.parameters():
                 param.requires_grad = False
 
+    def _static_sizes(self, x: Tensor) -> Optional[List[Size]]:
+        """Every branch's (H, W) as Python ints in deploy mode with a fixed input size."""
+        if self.static_input_size is None:
+            return None
+        if not torch.jit.is_tracing() and tuple(x.shape[-2:]) != tuple(self.static_input_size):
+            raise ValueError(f'this Lite-HRNet was deployed for {tuple(self.static_input_size)} '
+                             f'inputs, got {tuple(x.shape[-2:])}')
+        return branch_sizes(self.static_input_size, self.num_branches)
+
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        branches = [self.stem(x)]
+        sizes = self._static_sizes(x)
+        branches = [self.stem(x, sizes and sizes[0])]
         for i in range(self.num_stages):
             transition = getattr(self, f'transition{i}')
             inputs = []
             for j, layer in enumerate(transition):
                 source = branches[min(j, len(branches) - 1)]
                 inputs.append(source if layer is None else layer(source))
-            branches = getattr(self, f'stage{i}')(inputs)
+            branches = inputs
+            for module in getattr(self, f'stage{i}'):
+                branches = module(branches, sizes)
         if self.with_head:
-            branches = self.head_layer(branches)
+            branches = self.head_layer(branches, sizes)
         return tuple(branches[k] for k in self.out_indices)
+
+    def switch_to_deploy(self, input_size: Optional[Size] = None) -> None:
+        """Convert to the inference form, in place: BatchNorm folded into the convs, gradient
+        checkpointing off, the spatial weightings in their deploy form and, with
+        ``input_size`` = (H, W), every size fixed for inputs of that size (ONNX export). The
+        outputs equal the trained model's up to float rounding (about 1e-6 relative); the
+        model cannot train afterwards."""
+        # Imported here because litehrnet.deploy imports this module.
+        from .deploy.batchnorm_folding import fold_batchnorm
+        fold_batchnorm(self)
+        for module in self.modules():
+            if hasattr(module, 'with_cp'):
+                module.with_cp = False
+            if isinstance(module, SpatialWeighting):
+                module.switch_to_deploy()
+        self.static_input_size = None if input_size is None else tuple(input_size)
 
     def train(self, mode: bool = True) -> 'LiteHRNet':
         """Switch to training mode, keeping frozen stages and (with ``norm_eval``) norms in eval."""

@@ -1,6 +1,7 @@
 """Parameter and FLOP counts, in the published table's convention and in standard MACs.
 
-The published Lite-HRNet table was produced with a vendored torchstat: forward hooks on leaf
+The published Lite-HRNet table was produced with a vendored torchstat (the original repository's
+``tools/summary_network.py``; docs/original_work.md, "FLOP counting rules"): forward hooks on leaf
 modules, each module's cost *assigned* on every call (a module called twice counts once, with its
 last call), conv multiply-accumulates (+ bias adds), BatchNorm 2 x numel, ReLU numel, and
 ``nn.Upsample`` as batch x H_out x W_out (its channels were forgotten), ``nn.AdaptiveAvgPool2d``

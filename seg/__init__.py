@@ -2,12 +2,12 @@
 
 Importing it (``custom_imports=dict(imports=['litehrnet', 'seg'])``) registers ``LiteHRNet`` in
 mmengine's root ``MODELS`` and, in mmseg's registries, the ``CheckedDataset`` wrapper, the
-``CheckSegLabel`` transform and the ``CityscapesOfficialMetric``.
+``LoadSegAnnotations`` and ``CheckSegLabel`` transforms and the ``CityscapesOfficialMetric``.
 """
 import litehrnet  # noqa: F401  registers LiteHRNet in mmengine's root MODELS
 
 from .datasets import CheckedDataset
 from .evaluation import CityscapesOfficialMetric
-from .transforms import CheckSegLabel
+from .transforms import CheckSegLabel, LoadSegAnnotations
 
-__all__ = ['CheckedDataset', 'CheckSegLabel', 'CityscapesOfficialMetric']
+__all__ = ['CheckedDataset', 'CheckSegLabel', 'CityscapesOfficialMetric', 'LoadSegAnnotations']

@@ -12,19 +12,8 @@ import argparse
 
 import torch
 
-from litehrnet.engine import load_checkpoint_file
-from pose.models.estimators.topdown import RELEASED_PREFIXES
-
-
-def convert(state_dict: dict) -> dict:
-    """Rename released key prefixes to ours; other keys are kept as they are."""
-    converted = {}
-    for key, value in state_dict.items():
-        for old, new in RELEASED_PREFIXES.items():
-            if key.startswith(old):
-                key = new + key[len(old):]
-        converted[key] = value
-    return converted
+from engine import load_checkpoint_file
+from pose.models.estimators.topdown import rename_released_keys
 
 
 def main() -> None:
@@ -39,9 +28,10 @@ def main() -> None:
     state_dict = checkpoint.get('state_dict', checkpoint)
     if not any(k.startswith('backbone.') for k in state_dict):
         raise SystemExit(f'{args.src} has no backbone.* keys: not a top-down pose checkpoint')
-    converted = convert(state_dict)
+    converted = dict(state_dict)
+    rename_released_keys(converted)
     torch.save({'state_dict': converted, 'meta': {'converted_from': args.src}}, args.dst)
-    renamed = sum(a != b for a, b in zip(state_dict, converted))
+    renamed = len(set(state_dict) - set(converted))
     print(f'wrote {args.dst}: {len(converted)} tensors, {renamed} keys renamed')
 
 

@@ -8,7 +8,7 @@ Several processes: tools/dist_test.sh (torchrun) or tools/slurm_test.sh (srun).
 """
 import argparse
 
-from litehrnet.engine import (add_common_arguments, build_runner, end_distributed,
+from engine import (add_common_arguments, build_runner, end_distributed,
                               load_config, runner_checkpoint_loading)
 
 

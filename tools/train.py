@@ -12,7 +12,7 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from litehrnet.engine import (add_common_arguments, build_runner, end_distributed,
+from engine import (add_common_arguments, build_runner, end_distributed,
                               load_config, runner_checkpoint_loading)
 
 

@@ -1,6 +1,8 @@
 # Lite-HRNet-18 (with the IterativeHead) + FCN resize-concat head (1x1 conv on all branches),
 # ADE20K 512x512 crops, batch 32 (8 GPUs x 4), 160k iterations, from scratch.
-# The fork's two runs (REFERENCE.md 2.5): 24.20 / 31.67 and 26.17 / 34.86 mIoU / mAcc on val.
+# The fork's two runs: 24.20 / 31.67 and 26.17 / 34.86 mIoU / mAcc on val
+# (Junjun2016/LiteHRNet, results/litehr-ade20k_results_20210908_224220.csv, rows
+# fcn-resize-concat_litehr18-with-head_512x512_160k_ade20k).
 _base_ = [
     '_base_/models/fcn-resize-concat_litehrnet-18-with-head.py', '_base_/datasets/ade20k.py',
     '_base_/default_runtime.py', '_base_/schedules/schedule_160k.py'

@@ -1,11 +1,11 @@
 """ONNX export of models containing a Lite-HRNet, with a dynamic batch axis.
 
-Exporting the eager model fails on the cross-resolution weighting, which pools every branch to
+Exporting the trained model fails on the cross-resolution weighting, which pools every branch to
 the smallest branch's size: the TorchScript exporter only converts adaptive pooling with a
-constant output size, and a traced size is not constant. The export therefore goes through the
-fused path with ``static_input_size``: every spatial size is a Python int computed from the
-export shape (the pooling becomes a plain ``AveragePool``), nothing reads the batch size, and the
-batch axis stays free.
+constant output size, and a traced size is not constant. The export therefore traces a copy in
+deploy mode with its input size fixed (:func:`switch_to_deploy`): every spatial size is a Python
+int computed from the export shape (the pooling becomes a plain ``AveragePool``), nothing reads
+the batch size, and the batch axis stays free.
 """
 import copy
 import warnings
@@ -14,18 +14,10 @@ from typing import Tuple
 import torch
 from torch import nn
 
-from .fuse_model import fuse_model
+from .deploy_mode import switch_to_deploy
 
 INPUT_NAME = 'input'
 OUTPUT_NAME = 'output'
-
-
-def prepare_for_export(model: nn.Module, input_size: Tuple[int, int],
-                       shuffle_free: bool = False) -> nn.Module:
-    """A fused copy of ``model`` whose Lite-HRNet sizes are fixed for (H, W) inputs
-    (``shuffle_free``: see :class:`FusedLiteHRNet`)."""
-    return fuse_model(copy.deepcopy(model), static_input_size=tuple(input_size),
-                      shuffle_free=shuffle_free)
 
 
 def export_onnx(model: nn.Module,
@@ -34,20 +26,22 @@ def export_onnx(model: nn.Module,
                 dynamic_batch: bool = True,
                 opset: int = 17,
                 in_channels: int = 3) -> None:
-    """Export ``model`` (a module mapping (N, C, H, W) images to one tensor, e.g.
-    :class:`TensorForward` of a fused model) to ``path``.
+    """Export the deploy form of ``model`` (a module mapping (N, C, H, W) images to one tensor,
+    e.g. ``engine.TensorForward`` of a pose or segmentation model) to ``path``; ``model`` itself
+    is left unchanged.
 
     Uses the TorchScript-based exporter (``dynamo=False``): the dynamo exporter needs
     onnxscript, which is not a dependency.
 
     Args:
-        model: the module to export, in eval mode.
+        model: the module to export.
         input_size: (H, W) of the exported input.
         path: output file.
         dynamic_batch: make axis 0 of the input and output symbolic ('batch').
         opset: ONNX opset.
         in_channels: image channels.
     """
+    model = switch_to_deploy(copy.deepcopy(model), tuple(input_size))
     dummy = torch.zeros(1, in_channels, *input_size,
                         device=next(model.parameters()).device)
     dynamic_axes = ({INPUT_NAME: {0: 'batch'}, OUTPUT_NAME: {0: 'batch'}}

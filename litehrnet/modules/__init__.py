@@ -1,20 +1,18 @@
-"""The building blocks of Lite-HRNet, one per file."""
-from .channel_shuffle import channel_shuffle, shuffle_concat
-from .conditional_channel_weighting import ConditionalChannelWeighting
-from .cross_resolution_weighting import CrossResolutionWeighting
-from .conv_module import ConvModule
-from .depthwise_pointwise import depthwise_pointwise
-from .fuse_layers import NearestUpsampleAdd, UpsampleFuse, build_fuse_layers, downsample_fuse
-from .iterative_head import IterativeHead
-from .lite_hr_module import LiteHRModule
-from .shuffle_unit import ShuffleUnit
-from .spatial_weighting import SpatialWeighting
-from .stem import Stem
-from .transition import build_transition
+"""The building blocks of Lite-HRNet, grouped by what they are: tensor operations (``ops``),
+convolution units (``layers``), branch blocks (``blocks``), branch fusion and the module that
+ties blocks and fusion together (``fusion``), and the output head (``head``)."""
+from .blocks import (ConditionalChannelWeighting, CrossResolutionWeighting, ShuffleUnit,
+                     SpatialWeighting, Stem)
+from .fusion import (LiteHRModule, NearestUpsampleAdd, UpsampleFuse, build_fuse_layers,
+                     build_transition, downsample_fuse)
+from .head import IterativeHead
+from .layers import ConvModule, DepthwiseSeparable, depthwise_pointwise
+from .ops import branch_sizes, channel_shuffle, shuffle_concat
 
 __all__ = [
-    'channel_shuffle', 'shuffle_concat', 'ConditionalChannelWeighting', 'ConvModule',
-    'CrossResolutionWeighting', 'depthwise_pointwise', 'NearestUpsampleAdd', 'UpsampleFuse', 'build_fuse_layers',
-    'downsample_fuse', 'IterativeHead', 'LiteHRModule', 'ShuffleUnit', 'SpatialWeighting', 'Stem',
-    'build_transition'
+    'ConditionalChannelWeighting', 'ConvModule', 'CrossResolutionWeighting',
+    'DepthwiseSeparable', 'IterativeHead', 'LiteHRModule', 'NearestUpsampleAdd', 'ShuffleUnit',
+    'SpatialWeighting', 'Stem', 'UpsampleFuse', 'branch_sizes', 'build_fuse_layers',
+    'build_transition', 'channel_shuffle', 'depthwise_pointwise', 'downsample_fuse',
+    'shuffle_concat'
 ]

@@ -5,20 +5,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.registry import init_default_scope
 from torch import nn
 
-from litehrnet.deploy import fuse_model
-from litehrnet.engine import load_checkpoint_file
-from pose.registry import DATASETS, MODELS
-
-
-def _dataset_meta(cfg: Config, checkpoint: Optional[dict]) -> dict:
-    """Metainfo saved in the checkpoint, else the one of the config's test dataset."""
-    if checkpoint is not None and 'dataset_meta' in checkpoint.get('meta', {}):
-        return checkpoint['meta']['dataset_meta']
-    dataset_cfg = cfg.test_dataloader.dataset
-    return DATASETS.get(dataset_cfg.type)._load_metainfo(dataset_cfg.get('metainfo'))
+from engine import build_model
+from litehrnet.deploy import switch_to_deploy
+from pose.registry import DATASETS
 
 
 def init_model(config: Union[str, Config],
@@ -26,37 +17,30 @@ def init_model(config: Union[str, Config],
                device: str = 'cpu',
                cfg_options: Optional[dict] = None,
                trust_checkpoint: bool = False,
-               fuse: bool = False) -> nn.Module:
+               deploy: bool = False) -> nn.Module:
     """Build a top-down pose model in eval mode, optionally loading a checkpoint.
 
-    Checkpoints load weights-only (see :mod:`litehrnet.engine.checkpoint`), strictly: a
-    checkpoint of another architecture fails with the mismatching keys. Both the released
-    original format (``keypoint_head.*``) and ours / mmpose 1.x (``head.*``) load.
+    Built by :func:`engine.build_model`: checkpoints load weights-only and strictly (a
+    checkpoint of another architecture fails with the mismatching keys); both the released
+    original format (``keypoint_head.*``) and ours / mmpose 1.x (``head.*``) load. Without a
+    checkpoint the weights get the config's initialisation. ``model.dataset_meta`` comes from
+    the checkpoint, else from the config's test dataset.
 
-    ``fuse=True`` converts the loaded model to the inference fast path
-    (:func:`litehrnet.deploy.fuse_model`: BatchNorm folded, fused Lite-HRNet forward); the
-    predictions agree with the unfused model to about 1e-6, and the model can no longer train.
+    ``deploy=True`` converts the loaded model to the inference fast path
+    (:func:`litehrnet.deploy.switch_to_deploy`: BatchNorm folded, Lite-HRNet modules in deploy
+    mode); the predictions agree with the trained model to about 1e-6, and the model can no
+    longer train.
     """
-    cfg = Config.fromfile(config) if isinstance(config, str) else config.copy()
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'pose'))
-    model = MODELS.build(cfg.model)
-    state = None
-    if checkpoint is not None:
-        state = load_checkpoint_file(checkpoint, trust=trust_checkpoint)
-        weights = state.get('state_dict', state)
-        try:
-            model.load_state_dict(weights, strict=True)
-        except RuntimeError as error:
-            raise RuntimeError(f'checkpoint {checkpoint} does not fit the model of this '
-                               f'config:\n{error}') from error
-    else:
+    model = build_model(config, checkpoint, cfg_options=cfg_options,
+                        trust_checkpoint=trust_checkpoint)
+    if checkpoint is None:
         model.init_weights()
-    if fuse:
-        model = fuse_model(model)
-    model.cfg = cfg
-    model.dataset_meta = _dataset_meta(cfg, state)
+    if getattr(model, 'dataset_meta', None) is None:
+        dataset_cfg = model.cfg.test_dataloader.dataset
+        model.dataset_meta = DATASETS.get(dataset_cfg.type)._load_metainfo(
+            dataset_cfg.get('metainfo'))
+    if deploy:
+        model = switch_to_deploy(model)
     return model.to(device).eval()
 
 
@@ -69,7 +53,11 @@ def inference_topdown(model: nn.Module,
     Args:
         model: from :func:`init_model`.
         img: image path or (H, W, 3) BGR array.
-        bboxes: (N, 4) person boxes, 'xyxy' or 'xywh'.
+        bboxes: (N, 4) person boxes without context, as a detector gives them, 'xyxy' or
+            'xywh'. They go through the config's test pipeline, whose ``GetBBoxCenterScale``
+            pads them exactly as training padded the dataset's boxes (every dataset here,
+            MPII included, holds boxes without context), so a box is cropped as the same box
+            was in training before augmentation.
 
     Returns:
         One ``PoseDataSample`` per box; ``pred_instances.keypoints`` (1, K, 2) in image pixels

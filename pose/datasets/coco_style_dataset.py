@@ -24,6 +24,22 @@ _METAINFO_KEYS_PER_SAMPLE = ('dataset_name', 'upper_body_ids', 'lower_body_ids',
                              'flip_indices', 'dataset_keypoint_weights', 'skeleton_links')
 
 
+def random_center_shifts(num_boxes: int, prob: float, max_shift: float) -> np.ndarray:
+    """(num_boxes, 2) centre offsets in box sizes: uniform in [-max_shift, max_shift] per axis
+    with probability ``prob``, else 0.
+
+    Drawn from numpy's global generator box after box as mmpose 0.x's
+    ``TopDownCocoDataset._xywh2cs`` draws them (``rand() < prob``, then ``rand(2)``), so that
+    mmengine's ``randomness.seed`` fixes them and every rank of a distributed run, seeded
+    alike, builds the same dataset.
+    """
+    offsets = np.zeros((num_boxes, 2))
+    for i in range(num_boxes):
+        if np.random.rand() < prob:
+            offsets[i] = 2 * max_shift * (np.random.rand(2) - 0.5)
+    return offsets
+
+
 @DATASETS.register_module()
 class CocoStyleDataset(BaseDataset):
     """One sample per person instance, from a COCO-format keypoint annotation file.
@@ -54,6 +70,14 @@ class CocoStyleDataset(BaseDataset):
             dropped (they cannot be cropped). Every drop is counted in the log.
         test_mode, indices, serialize_data, pipeline, lazy_init, max_refetch: as in
             :class:`mmengine.dataset.BaseDataset`.
+        center_shift_prob: probability that a training box (never one in test mode) is
+            moved, once, when the dataset is built; 0 (off) by default. The published
+            Lite-HRNet COCO models were trained with 0.3: mmpose 0.x's
+            ``TopDownCocoDataset._xywh2cs`` moved the box centre of 30% of the training
+            samples by ``0.4 * (rand(2) - 0.5) * (w, h)`` when it loaded the annotations, and
+            the crop followed that centre for the whole training.
+        center_shift_max: the largest move per axis, as a fraction of the box's width and
+            height (uniform in [-max, max]); 0.2 in the original.
     """
 
     METAINFO: dict = dict()
@@ -71,7 +95,15 @@ class CocoStyleDataset(BaseDataset):
                  pipeline: Sequence[Union[dict, Callable]] = (),
                  test_mode: bool = False,
                  lazy_init: bool = False,
-                 max_refetch: int = 1000) -> None:
+                 max_refetch: int = 1000,
+                 center_shift_prob: float = 0.,
+                 center_shift_max: float = 0.2) -> None:
+        if not 0 <= center_shift_prob <= 1 or center_shift_max < 0:
+            raise ValueError(f'{type(self).__name__}: center_shift_prob must be in [0, 1] and '
+                             f'center_shift_max >= 0, got {center_shift_prob} and '
+                             f'{center_shift_max}')
+        self.center_shift_prob = center_shift_prob
+        self.center_shift_max = center_shift_max
         if data_mode != 'topdown':
             raise ValueError(f'{type(self).__name__} supports data_mode="topdown" only, got '
                              f'{data_mode!r}')
@@ -121,7 +153,28 @@ class CocoStyleDataset(BaseDataset):
         self._check_inputs_exist()
         if self.bbox_file:
             return self._load_detection_results()
-        return self._load_annotations()
+        data_list = self._load_annotations()
+        if self.center_shift_prob > 0 and not self.test_mode:
+            self._shift_box_centers(data_list)
+        return data_list
+
+    def _shift_box_centers(self, data_list: List[dict]) -> None:
+        """Move some training boxes in place, by the draws of :func:`random_center_shifts`.
+
+        The whole box moves, so ``GetBBoxCenterScale`` finds the moved centre and the same
+        size; ``raw_ann_info`` keeps the annotated box.
+        """
+        offsets = random_center_shifts(len(data_list), self.center_shift_prob,
+                                       self.center_shift_max)
+        for data_info, offset in zip(data_list, offsets):
+            bbox = data_info['bbox']
+            shift = offset * (bbox[0, 2:4] - bbox[0, 0:2])
+            data_info['bbox'] = (bbox + np.tile(shift, 2)).astype(np.float32)
+        moved = int(np.count_nonzero(np.any(offsets != 0, axis=1)))
+        print_log(f'{type(self).__name__}: moved the centre of {moved} of {len(data_list)} '
+                  f'training boxes of {self.ann_file} (center_shift_prob='
+                  f'{self.center_shift_prob}, center_shift_max={self.center_shift_max})',
+                  logger='current', level=logging.INFO)
 
     def _check_inputs_exist(self) -> None:
         """Fail early, naming the path, when a file or the image folder is missing."""

@@ -1,10 +1,12 @@
 """MPII Human Pose in the HRNet/mmpose json format, with PCKh head sizes."""
 import copy
 import json
+import logging
 import os.path as osp
 from typing import List, Optional, Tuple
 
 import numpy as np
+from mmengine.logging import print_log
 
 from pose.evaluation.functional import mpii_head_sizes
 from pose.registry import DATASETS
@@ -15,8 +17,6 @@ from .metainfo_parser import metainfo_path
 
 # MPII person scales are body heights in units of 200 px
 _PIXEL_STD = 200.
-# HRNet's context padding of MPII persons, applied here so that the box is the crop
-_BOX_PADDING = 1.25
 
 
 @DATASETS.register_module()
@@ -26,10 +26,12 @@ class MpiiDataset(CocoStyleDataset):
     Each json entry: ``image`` (file name), ``center`` (x, y) and ``scale`` (person height /
     200 px) in 1-based MATLAB pixels, ``joints`` (16, 2) (1-based) and ``joints_vis`` (16,).
 
-    Conversion (as HRNet): the center moves 15 / 200 * scale px down (to include the feet),
-    then all coordinates become 0-based (- 1); ``bbox`` = center +/- 1.25 * scale * 200 / 2,
-    i.e. the context padding is already in the box, so pipelines use
-    ``GetBBoxCenterScale(padding=1.0)`` to get HRNet's crop of 1.25 * scale * 200 px.
+    Conversion (as HRNet): the center moves 15 * scale px down (to include the feet), then
+    all coordinates become 0-based (- 1); ``bbox`` = center +/- scale * 200 / 2 is the person
+    box, without context, like a COCO or detector box (as mmpose 1.x). The pipelines'
+    ``GetBBoxCenterScale()`` adds the context padding of 1.25 to every box alike, which gives
+    HRNet's training crop of 1.25 * scale * 200 px and pads a user's or a detector's box
+    at inference (:func:`pose.apis.inference_topdown`) exactly as a training box.
     Unlike mmpose 1.x, the keypoints are made 0-based too, so they live in the same pixel
     frame as the image and the box (add 1 to compare with MPII's MATLAB ground truth).
 
@@ -47,6 +49,23 @@ class MpiiDataset(CocoStyleDataset):
             raise ValueError(f'{type(self).__name__} does not support bbox_file')
         self.headbox_file = headbox_file
         super().__init__(*args, **kwargs)
+        self._check_box_padding()
+
+    def _check_box_padding(self) -> None:
+        """Warn when the pipeline pads the boxes otherwise than HRNet's MPII recipe.
+
+        The boxes once had the padding built in and pipelines used ``padding=1.0``; such a
+        pipeline now crops 20% tighter than the published models were trained on.
+        """
+        for transform in getattr(self.pipeline, 'transforms', ()):
+            padding = getattr(transform, 'padding', None)
+            if type(transform).__name__ == 'GetBBoxCenterScale' and padding != 1.25:
+                print_log(f'{type(self).__name__}: GetBBoxCenterScale(padding={padding}) crops '
+                          f'{padding / 1.25:.2f} x the size of HRNet\'s MPII crop; the boxes '
+                          'are person boxes without context, padded 1.25 by the recipe '
+                          '(a pipeline written for boxes with the padding built in used '
+                          'padding=1.0 and must drop it)', logger='current',
+                          level=logging.WARNING)
 
     def _check_inputs_exist(self) -> None:
         super()._check_inputs_exist()
@@ -119,9 +138,9 @@ class MpiiDataset(CocoStyleDataset):
 
     @staticmethod
     def _center_scale(entry: dict) -> Tuple[np.ndarray, np.ndarray]:
-        """0-based (1, 2) center and (1, 2) padded box size in pixels."""
+        """0-based (1, 2) center and (1, 2) person box size (no context padding) in pixels."""
         center = np.array(entry['center'], dtype=np.float32)
-        scale = np.full(2, entry['scale'] * _PIXEL_STD * _BOX_PADDING, dtype=np.float32)
+        scale = np.full(2, entry['scale'] * _PIXEL_STD, dtype=np.float32)
         if center[0] != -1:
             # MPII centers sit at the hips; HRNet moves them down to keep the legs in the crop
             center[1] += 15. * entry['scale']

@@ -1,5 +1,4 @@
 """Top-down pipeline transforms (registered in ``pose.registry.TRANSFORMS``)."""
-from .base import BaseTransform
 from .generate_target import GenerateTarget
 from .get_bbox_center_scale import GetBBoxCenterScale
 from .loading import LoadImage
@@ -7,9 +6,11 @@ from .pack_pose_inputs import PackPoseInputs
 from .random_bbox_transform import RandomBBoxTransform
 from .random_flip import RandomFlip
 from .random_half_body import RandomHalfBody
+from .random_scale_rotation import RandomScaleRotation
 from .topdown_affine import TopdownAffine
 
 __all__ = [
-    'BaseTransform', 'GenerateTarget', 'GetBBoxCenterScale', 'LoadImage', 'PackPoseInputs',
-    'RandomBBoxTransform', 'RandomFlip', 'RandomHalfBody', 'TopdownAffine'
+    'GenerateTarget', 'GetBBoxCenterScale', 'LoadImage', 'PackPoseInputs',
+    'RandomBBoxTransform', 'RandomFlip', 'RandomHalfBody', 'RandomScaleRotation',
+    'TopdownAffine'
 ]

@@ -2,10 +2,10 @@
 from typing import Union
 
 import numpy as np
+from mmcv.transforms import BaseTransform
 
 from pose.codecs import BaseKeypointCodec
 from pose.registry import KEYPOINT_CODECS, TRANSFORMS
-from .base import BaseTransform
 
 
 @TRANSFORMS.register_module()

@@ -1,7 +1,8 @@
 """Boxes to the center/scale form that the crop transforms work on."""
+from mmcv.transforms import BaseTransform
+
 from pose.registry import TRANSFORMS
 from pose.structures import bbox_xyxy2cs
-from .base import BaseTransform
 
 
 @TRANSFORMS.register_module()
@@ -12,8 +13,10 @@ class GetBBoxCenterScale(BaseTransform):
     If the results already carry a center and scale, only the padding is applied to the scale.
 
     Args:
-        padding: context around the person; 1.25 is the standard for COCO. MPII's boxes
-            (:class:`pose.datasets.MpiiDataset`) already include HRNet's 1.25: use 1.0.
+        padding: context around the person; 1.25, the standard of HRNet and mmpose, for COCO
+            and MPII alike (every dataset here gives person boxes without context). The test
+            pipeline must pad as the training one does: :func:`pose.apis.inference_topdown`
+            sends user and detector boxes through it, and they then crop as training did.
     """
 
     def __init__(self, padding: float = 1.25) -> None:

@@ -5,12 +5,12 @@ from typing import Optional
 
 import cv2
 import numpy as np
+from mmcv.transforms import BaseTransform
 from mmengine import fileio
 from mmengine.logging import print_log
 
-from litehrnet.engine import SkipCounter
+from engine import SkipCounter
 from pose.registry import TRANSFORMS
-from .base import BaseTransform
 
 _COLOR_FLAGS = {'color': cv2.IMREAD_COLOR, 'grayscale': cv2.IMREAD_GRAYSCALE,
                 'unchanged': cv2.IMREAD_UNCHANGED}

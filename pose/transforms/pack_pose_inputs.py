@@ -3,11 +3,11 @@ from typing import Sequence
 
 import numpy as np
 import torch
+from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData, PixelData
 
 from pose.registry import TRANSFORMS
 from pose.structures import PoseDataSample
-from .base import BaseTransform
 
 # results key -> PoseDataSample.gt_instances field (numpy, image coordinates, for metrics)
 INSTANCE_KEYS = dict(bbox='bboxes', bbox_score='bbox_scores', bbox_center='bbox_centers',

@@ -2,9 +2,9 @@
 from typing import Tuple
 
 import numpy as np
+from mmcv.transforms import BaseTransform
 
 from pose.registry import TRANSFORMS
-from .base import BaseTransform
 
 
 def truncated_normal(size: Tuple[int, ...], low: float = -1., high: float = 1.) -> np.ndarray:
@@ -26,7 +26,8 @@ class RandomBBoxTransform(BaseTransform):
     """Jitter ``bbox_center``, ``bbox_scale`` (N, 2) and set ``bbox_rotation`` (N,) degrees.
 
     Each factor is a truncated normal in [-1, 1] scaled to its range, applied with its own
-    probability (as mmpose):
+    probability (as mmpose 1.x; the published Lite-HRNet recipe sampled differently, with
+    clipped normals: see :class:`RandomScaleRotation`):
 
     - shift: center += v * shift_factor * scale, v ~ TN per axis;
     - scale: scale *= mu + v * sigma for scale_factor = (mu - sigma, mu + sigma);

@@ -1,10 +1,10 @@
 """Random mirroring of the image and its annotations."""
 import cv2
 import numpy as np
+from mmcv.transforms import BaseTransform
 
 from pose.registry import TRANSFORMS
 from pose.structures import flip_bbox, flip_keypoints
-from .base import BaseTransform
 
 _CV2_FLIP_CODES = {'horizontal': 1, 'vertical': 0, 'diagonal': -1}
 

@@ -3,10 +3,10 @@ from typing import Tuple
 
 import cv2
 import numpy as np
+from mmcv.transforms import BaseTransform
 
 from pose.registry import TRANSFORMS
 from pose.structures import fix_aspect_ratio, get_warp_matrix, transform_points
-from .base import BaseTransform
 
 
 @TRANSFORMS.register_module()

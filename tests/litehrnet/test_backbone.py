@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 import torch
 from torch import nn
@@ -5,7 +7,7 @@ from torch import nn
 from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
 from litehrnet.complexity import count_parameters
 
-# Backbone + 1x1 head with bias on the final map (REFERENCE.md 1.9), K = 17.
+# Backbone + 1x1 head with bias on the final map (docs/original_work.md, "Checkpoint key scheme"), K = 17.
 PUBLISHED_PARAMS = {
     'litehrnet_18': 1_130_769,
     'litehrnet_30': 1_763_717,
@@ -162,3 +164,14 @@ def test_pretrained_loading_with_prefix(tmp_path):
     target.init_weights()
     for (name, a), b in zip(source.state_dict().items(), target.state_dict().values()):
         assert torch.equal(a, b), name
+
+
+def test_trace_without_warnings_and_with_another_batch_size():
+    model = LiteHRNet(variant_extra('litehrnet_18'), init_cfg=None).eval()
+    x = torch.randn(1, 3, 64, 64)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', torch.jit.TracerWarning)
+        traced = torch.jit.trace(model, x)
+    x3 = torch.randn(3, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(traced(x3)[0], model(x3)[0])

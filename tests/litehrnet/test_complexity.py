@@ -1,4 +1,5 @@
-"""The published table (REFERENCE.md 1.7 / 1.11), reproduced by the counter."""
+"""The published table (docs/original_work.md, "Published results (pose)" and "FLOP counting
+rules"), reproduced by the counter."""
 import pytest
 
 from litehrnet import LiteHRNet, variant_extra
@@ -14,7 +15,8 @@ ROWS = [
     ('litehrnet_30', (256, 192), 17, 1.8, 319.2),
     ('litehrnet_30', (384, 288), 17, 1.8, 717.8),
     ('naive_litehrnet_18', (256, 256), 16, 0.76, 259.6),
-    # The table says 418.7M; its own code gives 414.6M (REFERENCE.md 1.11).
+    # The table says 418.7M; its own code gives 414.6M (docs/original_work.md, "FLOP counting
+    # rules").
     ('wider_naive_litehrnet_18', (256, 256), 16, 1.3, 414.6),
     ('litehrnet_18', (256, 256), 16, 1.1, 273.4),
     ('litehrnet_30', (256, 256), 16, 1.8, 425.3),

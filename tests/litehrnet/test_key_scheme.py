@@ -1,5 +1,5 @@
 """State-dict keys, generated independently from the released checkpoints' naming scheme
-(REFERENCE.md 1.9), must equal the model's keys exactly."""
+(docs/original_work.md, "Checkpoint key scheme"), must equal the model's keys exactly."""
 import pytest
 
 from litehrnet import LiteHRNet, variant_extra

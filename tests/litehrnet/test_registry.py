@@ -39,8 +39,26 @@ def test_custom_imports_in_an_mmseg_config(tmp_path):
         init_default_scope('mmseg')
         from mmseg.registry import MODELS
         model = MODELS.build(cfg.model)
-        print(type(model.backbone).__name__, 'litehrnet' in sys.modules)
+        print(type(model.backbone).__module__, type(model.backbone).__name__,
+              'litehrnet' in sys.modules, 'seg' in sys.modules)
     """)
     out = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
                          check=True).stdout
-    assert out.split()[-2:] == ['LiteHRNet', 'True']
+    assert out.split()[-4:] == ['litehrnet.backbone', 'LiteHRNet', 'True', 'False']
+
+
+def test_the_backbone_package_needs_no_task_package():
+    """``litehrnet`` imports nothing of the task packages, the runtime glue, mmseg or mmpose:
+    importing it (deploy and reference included) works with all of those made unimportable."""
+    blocked = ['pose', 'seg', 'engine', 'mmseg', 'mmpose', 'mmdet']
+    script = textwrap.dedent(f"""
+        import sys
+        for name in {blocked!r}:
+            sys.modules[name] = None  # makes `import name` raise ImportError
+        import litehrnet, litehrnet.complexity, litehrnet.deploy, litehrnet.reference
+        print(sorted(name for name in sys.modules
+                     if name.split('.')[0] in {blocked!r} and sys.modules[name] is not None))
+    """)
+    result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-1] == '[]'

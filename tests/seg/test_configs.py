@@ -16,7 +16,8 @@ CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs' / 'seg').rg
                  if '_base_' not in p.parts)
 TOP_LEVEL = [c for c in CONFIGS if '/demo/' not in c]
 
-# REFERENCE.md 2.3: decode head per variant (in_channels, in_index, channels, input_transform,
+# The fork's decode head per variant (Junjun2016/LiteHRNet, configs/_base_/models/*.py;
+# docs/original_work.md, 'Configs'): (in_channels, in_index, channels, input_transform,
 # kernel_size, num_convs, concat_input, dropout_ratio).
 FCN = (40, 0, 40, None, 3, 2, True, 0.1)
 HEADS = {
@@ -122,3 +123,10 @@ def test_train_step_and_whole_image_predict(path, cpu_config):
     assert pred.pred_sem_seg.data.shape == (1, 75, 101)
     assert pred.seg_logits.data.shape == (num_classes, 75, 101)
     assert int(pred.pred_sem_seg.data.max()) < num_classes
+
+
+@pytest.mark.parametrize('path', TOP_LEVEL)
+def test_seed_is_the_forks(path):
+    # the fork's logs: "Set random seed to 0, deterministic: False"
+    cfg = Config.fromfile(str(ROOT / path))
+    assert cfg.randomness == dict(seed=0)

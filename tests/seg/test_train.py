@@ -5,7 +5,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from litehrnet.engine import load_checkpoint_file
+from engine import load_checkpoint_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / 'configs/seg/demo/fcn_litehrnet-18_cityscapes-sample.py'

@@ -9,9 +9,20 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 240
+
+
+@pytest.fixture
+def one_thread():
+    """One CPU thread in this process: see tests/seg/conftest.py (two threads stall when the
+    cores are shared)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def free_port() -> int:

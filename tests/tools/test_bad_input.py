@@ -1,6 +1,7 @@
 """Bad input stops tools/train.py with an error that names the culprit, before it can waste a
 run: missing data, a corrupt image in the middle of an epoch (or, opted in, skipped and
-counted), a misspelt --cfg-options key, --amp without CUDA."""
+counted), a truncated segmentation label map, a misspelt --cfg-options key, --amp without
+CUDA."""
 import re
 import shutil
 
@@ -61,6 +62,18 @@ def test_corrupt_images_are_skipped_and_counted_when_opted_in(tools, tmp_path, c
     report = re.search(r'(\d+) training sample\(s\) were skipped during this run: corrupt '
                        r'images', result.stdout)
     assert report and int(report.group(1)) == warnings
+
+
+def test_truncated_label_map_names_the_file(tools, tmp_path):
+    root = tmp_path / 'ade'
+    shutil.copytree(tools.root / 'data/samples/ade20k/ADEChallengeData2016', root)
+    label = next((root / 'annotations/validation').glob('*.png'))
+    label.write_bytes(label.read_bytes()[:2000])  # as an interrupted copy leaves it
+    result = tools.train(tools.SEG_ADE, '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+                         f'train_dataloader.dataset.dataset.data_root={root}',
+                         'train_cfg.max_iters=2', *NO_VALIDATION)
+    assert result.returncode != 0
+    assert f"Label map '{label}' could not be decoded" in result.stdout, tools.tail(result)
 
 
 def test_misspelt_override_key_fails_before_anything_is_built(tools, tmp_path):

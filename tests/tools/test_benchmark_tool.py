@@ -31,7 +31,7 @@ def run(monkeypatch, capsys, *args) -> str:
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize('config,backend', [(POSE, 'fused'), (SEG, 'onnxruntime')])
+@pytest.mark.parametrize('config,backend', [(POSE, 'deploy'), (SEG, 'onnxruntime')])
 def test_inference_reports_the_ratio(monkeypatch, capsys, config, backend):
     out = run(monkeypatch, capsys, config, '--backend', backend, '--batch-size', '2', *TINY)
     assert 'reference eager' in out and f'{backend} / reference eager:' in out

@@ -14,13 +14,8 @@ complexity_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(complexity_tool)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One CPU thread: see tests/seg/conftest.py (two threads stall when the cores are shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_thread')
+
 
 @pytest.mark.parametrize('config,shape,params', [
     ('fcn_litehrnet-18_cityscapes-512x1024.py', (512, 1024), 1_112_651),

@@ -42,7 +42,7 @@ def syncbn(tools, tmp_path_factory) -> dict:
     config = folder / 'ade20k_sample_syncbn.py'
     config.write_text(textwrap.dedent(f'''\
         _base_ = '{tools.root / tools.SEG_ADE}'
-        custom_imports = dict(imports=['litehrnet', 'litehrnet.engine', 'seg', 'seen_samples'])
+        custom_imports = dict(imports=['litehrnet', 'engine', 'seg', 'seen_samples'])
         norm_cfg = dict(type='SyncBN', requires_grad=True)
         model = dict(backbone=dict(norm_cfg=norm_cfg), decode_head=dict(norm_cfg=norm_cfg))
         test_evaluator = [

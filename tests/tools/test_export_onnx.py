@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from litehrnet.deploy import ort_forward, ort_session
-from litehrnet.deploy.model_from_config import TensorForward, build_model
+from engine import TensorForward, build_model
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('export_onnx',
@@ -20,14 +20,13 @@ spec.loader.exec_module(export_tool)
 
 CASES = [
     ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), []),
-    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), ['--shuffle-free']),
     ('configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
 ]
 
 
 def _checkpoint(config: str, path: Path) -> None:
     """Weights at a realistic scale, with non-trivial norm statistics."""
-    model, _ = build_model(str(ROOT / config))
+    model = build_model(str(ROOT / config))
     torch.manual_seed(0)
     for m in model.modules():
         if isinstance(m, torch.nn.BatchNorm2d):
@@ -49,7 +48,7 @@ def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, sha
 
     graph = onnx.load(str(out)).graph
     assert graph.input[0].type.tensor_type.shape.dim[0].dim_param == 'batch'
-    model, _ = build_model(str(ROOT / config), str(checkpoint))
+    model = build_model(str(ROOT / config), str(checkpoint))
     run = ort_forward(ort_session(str(out)))
     for batch in (1, 3):
         x = torch.randn(batch, 3, *shape)

@@ -1,12 +1,12 @@
 """A run killed (SIGKILL) after its first checkpoint and resumed with --resume ends with the
 weights and logged losses of an uninterrupted run: same seed, --deterministic, checkpoints
-loaded weights-only through litehrnet.engine's allow-list (no --trust-checkpoint)."""
+loaded weights-only through engine's allow-list (no --trust-checkpoint)."""
 import os
 import signal
 import subprocess
 import time
 
-from litehrnet.engine import load_checkpoint_file
+from engine import load_checkpoint_file
 
 # 2 epochs of 3 iterations (6 of the COCO sample's people, batches of 2), a checkpoint per
 # epoch, every iteration's raw loss logged, no validation; random flips, scalings and

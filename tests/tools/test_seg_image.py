@@ -22,13 +22,8 @@ seg_image = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(seg_image)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One CPU thread: see tests/seg/conftest.py (two threads stall when the cores are shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_thread')
+
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory) -> Path:
@@ -54,6 +49,17 @@ def test_writes_an_overlay_of_the_image_size(tmp_path, monkeypatch, checkpoint):
     painted, image = mmcv.imread(str(out)), mmcv.imread(str(IMAGE))
     assert painted.shape == image.shape == (128, 256, 3)
     assert np.abs(painted.astype(int) - image).mean() > 5
+
+
+def test_full_opacity_paints_the_checkpoint_palette(tmp_path, monkeypatch, checkpoint):
+    out = tmp_path / 'overlay.png'
+    run(monkeypatch, IMAGE, CONFIG, checkpoint, '--out', out, '--opacity', '1')
+    palette = np.array(torch.load(checkpoint)['meta']['dataset_meta']['palette'])
+    painted = mmcv.imread(str(out), channel_order='rgb').reshape(-1, 1, 3)
+    in_palette = (painted == palette).all(-1).any(-1)
+    # Every pixel shows its class colour, but for the class names written over the regions;
+    # none of the checkpoint's colours is in the config's (Cityscapes) palette.
+    assert in_palette.mean() > 0.75
 
 
 def test_falls_back_to_the_config_classes(tmp_path, monkeypatch, checkpoint):

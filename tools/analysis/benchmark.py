@@ -1,12 +1,12 @@
 """Throughput of a pose or segmentation model, against the original implementation.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
-        [--backend eager|fused|compile|onnxruntime] [--channels-last] [--shuffle-free]
+        [--backend eager|deploy|compile|onnxruntime] [--channels-last]
         [--train] [--data] [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
 backend and of the reference eager model -- the same weights and head, with the backbone run by
-``litehrnet.reference_forward`` (the original implementation: original module order, no
+``litehrnet.reference`` (the original implementation: original module order, no
 folding) -- timed in turns in this process. Prints img/s and ms per batch (median, IQR, min,
 max), the ratio of medians, and the largest output difference from our eager model.
 
@@ -15,22 +15,33 @@ synthetic batch, ours (eager) against the reference, and the largest difference 
 two models' gradients of one step (relative to the largest gradient).
 
 --data: the config's training data pipeline (decode, augmentation, affine, targets) in samples/s
-for one worker; a pose config whose data is absent reads the bundled COCO sample
-(data/samples/coco).
+for one worker; a pose config whose data is absent reads the COCO sample bundled with this
+repository (data/samples/coco).
 
 CPU timings use --threads intra-op threads for PyTorch and onnxruntime alike; on CUDA the GPU is
 synchronised around every timed call.
 """
 import argparse
+import copy
+import importlib
 import os
+import os.path as osp
 import platform
 
 import torch
+from mmengine.config import Config
+from mmengine.registry import DATASETS, init_default_scope
 
-from litehrnet.benchmark import (BACKENDS, candidate, gradient_difference, ratio_line,
-                                 reference_candidate, samples_per_second, synthetic_batch,
-                                 time_alternating, Timings, training_dataset, training_pair)
-from litehrnet.deploy.model_from_config import build_model, config_input_shape
+from engine import build_model, config_input_shape
+from engine.benchmark import (BACKENDS, Timings, candidate, gradient_difference, ratio_line,
+                              reference_candidate, samples_per_second, time_alternating,
+                              training_pair)
+
+# The package of each task scope, which makes its synthetic training batches.
+TASK_PACKAGES = {'pose': 'pose', 'mmseg': 'seg'}
+# The COCO sample bundled with the repository, read when a pose config's data is absent.
+COCO_SAMPLE = dict(data_root='data/samples/coco/', ann_file='test_coco.json',
+                   data_prefix=dict(img=''))
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,10 +54,7 @@ def parse_args() -> argparse.Namespace:
                         help='intra-op CPU threads (default: all cores)')
     parser.add_argument('--backend', choices=BACKENDS, default='eager')
     parser.add_argument('--channels-last', action='store_true',
-                        help='fused/compile: channels-last weights and inputs')
-    parser.add_argument('--shuffle-free', action='store_true',
-                        help='fused/compile/onnxruntime: Lite blocks without channel splits and '
-                        'shuffles (see litehrnet.deploy.FusedLiteHRNet)')
+                        help='deploy/compile: channels-last weights and inputs')
     parser.add_argument('--train', action='store_true', help='time training steps')
     parser.add_argument('--data', action='store_true', help='time the training data pipeline')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
@@ -80,7 +88,7 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
                     generator=torch.Generator().manual_seed(0)).to(args.device)
     reference = reference_candidate(model, x)
     ours = candidate(args.backend, model, x, threads=args.threads,
-                     channels_last=args.channels_last, shuffle_free=args.shuffle_free)
+                     channels_last=args.channels_last)
     eager_out = candidate('eager', model, x).output()
     diff = (ours.output() - eager_out).abs().max().item()
     timings = time_alternating({'reference': reference.run, args.backend: ours.run},
@@ -92,7 +100,8 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
 
 
 def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
-    inputs, samples = synthetic_batch(model, args.batch_size, shape, args.device)
+    task = importlib.import_module(f'{TASK_PACKAGES[cfg.default_scope]}.benchmark')
+    inputs, samples = task.synthetic_batch(model, args.batch_size, shape, args.device)
     difference = gradient_difference(model, inputs, samples)
     reference, ours = training_pair(model, cfg, inputs, samples)
     timings = time_alternating({'reference': reference, 'eager': ours}, args.device,
@@ -101,6 +110,16 @@ def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
     print_timing('eager train step', timings['eager'], args.batch_size)
     print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}; '
           f'max |gradient - reference| / max |reference gradient| = {difference:.1e}')
+
+
+def training_dataset(cfg: Config):
+    """The config's training dataset, or the bundled COCO sample for a pose config whose data
+    is absent (same pipeline, augmentation included)."""
+    init_default_scope(cfg.get('default_scope', None))
+    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
+    if cfg.get('default_scope') == 'pose' and not osp.isdir(dataset_cfg.get('data_root', '')):
+        dataset_cfg.update(COCO_SAMPLE)
+    return DATASETS.build(dataset_cfg)
 
 
 def bench_data(args: argparse.Namespace, cfg) -> None:
@@ -115,8 +134,9 @@ def bench_data(args: argparse.Namespace, cfg) -> None:
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
-    model, cfg = build_model(args.config, args.checkpoint, device=args.device,
-                             trust_checkpoint=args.trust_checkpoint)
+    model = build_model(args.config, args.checkpoint, device=args.device,
+                        trust_checkpoint=args.trust_checkpoint)
+    cfg = model.cfg
     shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
     print(header(args, shape))
     if args.data:

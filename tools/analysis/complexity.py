@@ -8,23 +8,18 @@ Examples::
 import argparse
 from typing import Tuple
 
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from torch import nn
 
+from engine import TensorForward, build_model, config_input_shape
 from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
 from litehrnet.complexity import (MEBI, BackboneWithHead, count_parameters, dummy_input,
                                   published_flops, standard_macs)
-from litehrnet.deploy.model_from_config import TensorForward, config_input_shape
 
 
 def model_from_config(path: str) -> Tuple[nn.Module, Tuple[int, int]]:
-    """Build the model of a config, and the input (H, W) its test pipeline produces."""
-    from mmengine.registry import MODELS
-    cfg = Config.fromfile(path)
-    init_default_scope(cfg.get('default_scope', None))
-    model = MODELS.build(cfg.model)
-    return TensorForward(model), config_input_shape(cfg)
+    """The model of a config in tensor mode, and the input (H, W) of its test pipeline."""
+    model = build_model(path)
+    return TensorForward(model), config_input_shape(model.cfg)
 
 
 def parse_args() -> argparse.Namespace:

@@ -1,12 +1,12 @@
 """Draw the keypoints a pose model finds on images or a video.
 
     python tools/demo/pose_image.py CONFIG CHECKPOINT --input IMG|DIR|VIDEO --out-dir DIR
-        [--det-file DETS.json --det-ann-file ANN.json --bbox-thr 0.3] [--kpt-thr 0.3] [--fuse]
+        [--det-file DETS.json --det-ann-file ANN.json --bbox-thr 0.3] [--kpt-thr 0.3] [--deploy]
 
 Person boxes come from a COCO-format detection file (``image_id``, ``bbox`` as x, y, w, h,
 ``score``), whose image ids are matched to file names through the ``images`` of a COCO annotation
-file; without one, the whole image (or video frame) is one person box. ``--fuse`` runs the
-inference fast path (BatchNorm folded, fused Lite-HRNet forward).
+file; without one, the whole image (or video frame) is one person box. ``--deploy`` runs the
+inference fast path (BatchNorm folded, Lite-HRNet in deploy mode).
 """
 import argparse
 import json
@@ -38,8 +38,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a checkpoint that needs arbitrary unpickling')
-    parser.add_argument('--fuse', action='store_true',
-                        help='inference fast path: BatchNorm folded, fused Lite-HRNet forward')
+    parser.add_argument('--deploy', action='store_true',
+                        help='inference fast path: BatchNorm folded, Lite-HRNet in deploy mode')
     args = parser.parse_args()
     if bool(args.det_file) != bool(args.det_ann_file):
         parser.error('--det-file and --det-ann-file go together')
@@ -107,7 +107,7 @@ def main() -> None:
         raise FileNotFoundError(f'input not found: {args.input}')
     os.makedirs(args.out_dir, exist_ok=True)
     model = init_model(args.config, args.checkpoint, device=args.device,
-                       trust_checkpoint=args.trust_checkpoint, fuse=args.fuse)
+                       trust_checkpoint=args.trust_checkpoint, deploy=args.deploy)
     if not osp.isdir(args.input) and not args.input.lower().endswith(IMAGE_EXTENSIONS):
         print(f'wrote {run_video(model, args.input, args.out_dir, args.kpt_thr)}')
         return

@@ -1,13 +1,13 @@
 """Segment an image with a trained model and save the classes painted over it.
 
     python tools/demo/seg_image.py IMG CONFIG CHECKPOINT --out FILE [--opacity 0.5]
-        [--device cpu] [--trust-checkpoint] [--fuse]
+        [--device cpu] [--trust-checkpoint] [--deploy]
 
-Uses ``seg.apis.init_model`` (mmseg's, loading weights-only) and mmseg's ``inference_model``
-(the config's test pipeline, whole-image inference) and its ``SegLocalVisualizer`` with the
-class names and palette stored in the checkpoint (those of the config's dataset when the
-checkpoint has none). ``--fuse`` runs the inference fast path (BatchNorm folded, fused
-Lite-HRNet forward).
+Uses ``seg.apis.init_model`` (weights-only loading) and mmseg's ``inference_model`` (the
+config's test pipeline, whole-image inference) and its ``SegLocalVisualizer`` with the class
+names and palette stored in the checkpoint (those of the config's dataset when the checkpoint
+has none). ``--deploy`` runs the inference fast path (BatchNorm folded, Lite-HRNet in deploy
+mode).
 """
 import argparse
 import os
@@ -33,8 +33,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a checkpoint that needs arbitrary unpickling')
-    parser.add_argument('--fuse', action='store_true',
-                        help='inference fast path: BatchNorm folded, fused Lite-HRNet forward')
+    parser.add_argument('--deploy', action='store_true',
+                        help='inference fast path: BatchNorm folded, Lite-HRNet in deploy mode')
     args = parser.parse_args()
     if not 0 < args.opacity <= 1:
         parser.error(f'--opacity must be in (0, 1], got {args.opacity}')
@@ -42,9 +42,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def load_model(config: str, checkpoint: str, device: str, trust: bool,
-               fuse: bool = False) -> BaseSegmentor:
+               deploy: bool = False) -> BaseSegmentor:
     """The segmentor of ``seg.apis.init_model``, weights loaded weights-only unless ``trust``."""
-    return init_model(config, checkpoint, device=device, trust_checkpoint=trust, fuse=fuse)
+    return init_model(config, checkpoint, device=device, trust_checkpoint=trust, deploy=deploy)
 
 
 def main() -> None:
@@ -52,7 +52,7 @@ def main() -> None:
     if not osp.isfile(args.img):
         raise FileNotFoundError(f'image not found: {args.img}')
     model = load_model(args.config, args.checkpoint, args.device, args.trust_checkpoint,
-                       args.fuse)
+                       args.deploy)
     result = inference_model(model, args.img)
     visualizer = SegLocalVisualizer(alpha=args.opacity)
     visualizer.dataset_meta = dict(classes=model.dataset_meta['classes'],

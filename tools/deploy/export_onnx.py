@@ -1,10 +1,10 @@
 """Export a pose or segmentation model to ONNX and check it against PyTorch in onnxruntime.
 
     python tools/deploy/export_onnx.py CONFIG CKPT --out FILE [--dynamic-batch] [--shape H W]
-        [--opset 17] [--atol 1e-4] [--shuffle-free] [--trust-checkpoint]
+        [--opset 17] [--atol 1e-4] [--trust-checkpoint]
 
 The exported graph is the model's tensor-mode forward (pose: heatmaps (N, K, H/4, W/4);
-segmentation: logits (N, classes, H/4, W/4)) through the fused inference path, with every
+segmentation: logits (N, classes, H/4, W/4)) in deploy mode (litehrnet.deploy), with every
 spatial size fixed by --shape (default: the config's input size) and, with --dynamic-batch, a
 symbolic batch axis. The tool then runs the file in onnxruntime at batch 1 (and 3 with
 --dynamic-batch) and fails if the largest absolute difference from the PyTorch eager model
@@ -15,8 +15,8 @@ import sys
 
 import torch
 
-from litehrnet.deploy import export_onnx, onnx_max_abs_diff, prepare_for_export
-from litehrnet.deploy.model_from_config import TensorForward, build_model, config_input_shape
+from engine import TensorForward, build_model, config_input_shape
+from litehrnet.deploy import export_onnx, onnx_max_abs_diff
 
 
 def parse_args() -> argparse.Namespace:
@@ -32,9 +32,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--atol', type=float, default=1e-4,
                         help='largest accepted |onnxruntime - PyTorch|')
-    parser.add_argument('--shuffle-free', action='store_true',
-                        help='export Lite blocks without channel splits and shuffles (see '
-                        'litehrnet.deploy.FusedLiteHRNet; faster only on some machines)')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a checkpoint that needs arbitrary unpickling')
     return parser.parse_args()
@@ -43,10 +40,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
-    model, cfg = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
-    shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
-    exported = TensorForward(prepare_for_export(model, shape, args.shuffle_free))
-    export_onnx(exported, shape, args.out, dynamic_batch=args.dynamic_batch, opset=args.opset)
+    model = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
+    shape = tuple(args.shape) if args.shape else config_input_shape(model.cfg)
+    export_onnx(TensorForward(model), shape, args.out, dynamic_batch=args.dynamic_batch,
+                opset=args.opset)
     batches = (1, 3) if args.dynamic_batch else (1, )
     generator = torch.Generator().manual_seed(0)
     inputs = [torch.randn(n, 3, *shape, generator=generator) for n in batches]

@@ -1,10 +1,10 @@
 default_scope = 'pose'
-custom_imports = dict(imports=['litehrnet', 'litehrnet.engine', 'pose'],
+custom_imports = dict(imports=['litehrnet', 'engine', 'pose'],
                       allow_failed_imports=False)
 
-# litehrnet.engine's hooks: stop at the first NaN/inf loss (keeping the last good checkpoint),
-# reseed the augmentations per iteration (a resumed run repeats the uninterrupted one), and
-# report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
+# Hooks of the shared `engine` package: stop at the first NaN/inf loss (keeping the last good
+# checkpoint), reseed the augmentations per iteration (a resumed run repeats the uninterrupted
+# one), and report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
 custom_hooks = [
     dict(type='NonFiniteLossHook'),
     dict(type='AugmentationSeedHook'),
@@ -13,7 +13,7 @@ custom_hooks = [
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='MainProcessLoggerHook', interval=50),  # litehrnet.engine
+    logger=dict(type='MainProcessLoggerHook', interval=50),  # engine
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),

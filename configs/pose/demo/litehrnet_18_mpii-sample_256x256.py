@@ -12,7 +12,7 @@ param_scheduler = [
 
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=1.0),
+    dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomBBoxTransform', shift_prob=0, scale_factor=(0.9, 1.1),
          rotate_factor=10.0, rotate_prob=0.5),

@@ -1,17 +1,22 @@
-# Runtime shared by every segmentation config (the fork's default_runtime: log every 50
-# iterations, cudnn benchmark on; REFERENCE.md 2.4).
+# Runtime shared by every segmentation config: cudnn benchmark on, as the fork's
+# configs/_base_/default_runtime.py (Junjun2016/LiteHRNet); its log interval of 50 iterations is
+# set with the logger hook in the schedules.
 default_scope = 'mmseg'
-custom_imports = dict(imports=['litehrnet', 'litehrnet.engine', 'seg'],
+custom_imports = dict(imports=['litehrnet', 'engine', 'seg'],
                       allow_failed_imports=False)
 
-# litehrnet.engine's hooks: stop at the first NaN/inf loss (keeping the last good checkpoint),
-# reseed the augmentations per iteration (a resumed run repeats the uninterrupted one), and
-# report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
+# Hooks of the shared `engine` package: stop at the first NaN/inf loss (keeping the last good
+# checkpoint), reseed the augmentations per iteration (a resumed run repeats the uninterrupted
+# one), and report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
 custom_hooks = [
     dict(type='NonFiniteLossHook'),
     dict(type='AugmentationSeedHook'),
     dict(type='SkippedSampleReportHook'),
 ]
+
+# The fork's runs were seeded with 0 and not deterministic ("Set random seed to 0,
+# deterministic: False" in its work_dirs/*/2021*.log); `tools/train.py --seed N` overrides it.
+randomness = dict(seed=0)
 
 env_cfg = dict(
     cudnn_benchmark=True,

@@ -23,20 +23,21 @@ def refine_keypoints(keypoints: np.ndarray, heatmaps: np.ndarray) -> np.ndarray:
         heatmaps: (K, H, W).
 
     Returns:
-        (N, K, 2) float32 refined locations. An axis without both neighbours is left as is.
+        (N, K, 2) float32 refined locations. As in HRNet and mmpose 0.x
+        (``keypoints_from_heatmaps``, ``post_process='default'``), with which the published
+        Lite-HRNet results were decoded, a location moves only when ``1 < x < W - 1`` and
+        ``1 < y < H - 1``, both axes together: a peak on column or row 0, 1 or the last one
+        is left as is. (mmpose 1.x tests each axis on its own.)
     """
     H, W = heatmaps.shape[1:]
     x = keypoints[..., 0].astype(np.int64)
     y = keypoints[..., 1].astype(np.int64)
-    in_rows, in_cols = (y >= 0) & (y < H), (x >= 0) & (x < W)
-    # clipped indices keep the gather in range; the masks discard what they would read
+    inside = (x > 1) & (x < W - 1) & (y > 1) & (y < H - 1)
+    # clipped indices keep the gather in range; the mask discards what they would read
     xc, yc = np.clip(x, 1, max(W - 2, 1)), np.clip(y, 1, max(H - 2, 1))
-    ys, xs = np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)
-    dx = _gather(heatmaps, np.minimum(xc + 1, W - 1), ys) - _gather(heatmaps, xc - 1, ys)
-    dy = _gather(heatmaps, xs, np.minimum(yc + 1, H - 1)) - _gather(heatmaps, xs, yc - 1)
-    dx = np.where((x > 0) & (x < W - 1) & in_rows, dx, 0.)
-    dy = np.where((y > 0) & (y < H - 1) & in_cols, dy, 0.)
-    shift = np.sign(np.stack([dx, dy], axis=-1)) * 0.25
+    dx = _gather(heatmaps, np.minimum(xc + 1, W - 1), yc) - _gather(heatmaps, xc - 1, yc)
+    dy = _gather(heatmaps, xc, np.minimum(yc + 1, H - 1)) - _gather(heatmaps, xc, yc - 1)
+    shift = np.where(inside[..., None], np.sign(np.stack([dx, dy], axis=-1)), 0.) * 0.25
     return (keypoints + shift).astype(np.float32)
 
 

@@ -11,6 +11,18 @@ from pose.structures import keypoints_to_image
 RELEASED_PREFIXES = {'keypoint_head.': 'head.'}
 
 
+def rename_released_keys(state_dict: dict, prefix: str = '') -> None:
+    """Rename the released checkpoints' key prefixes (after ``prefix``) to ours, in place.
+
+    The one renaming rule, applied when a checkpoint is loaded and by
+    ``tools/convert_checkpoint.py``; other keys are left as they are.
+    """
+    for key in list(state_dict):
+        for old, new in RELEASED_PREFIXES.items():
+            if key.startswith(prefix + old):
+                state_dict[prefix + new + key[len(prefix + old):]] = state_dict.pop(key)
+
+
 @MODELS.register_module()
 class TopdownPoseEstimator(BaseModel):
     """Backbone + heatmap head, with flip test and decoding back to the image.
@@ -45,10 +57,7 @@ class TopdownPoseEstimator(BaseModel):
 
     @staticmethod
     def _rename_released_keys(state_dict, prefix, *args) -> None:
-        for key in list(state_dict):
-            for old, new in RELEASED_PREFIXES.items():
-                if key.startswith(prefix + old):
-                    state_dict[prefix + new + key[len(prefix + old):]] = state_dict.pop(key)
+        rename_released_keys(state_dict, prefix)
 
     def extract_feat(self, inputs: Tensor) -> tuple:
         return self.backbone(inputs)

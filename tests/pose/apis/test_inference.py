@@ -35,7 +35,7 @@ def test_released_formats_load_strictly(tmp_path, trained_state, head_prefix):
         assert torch.equal(model.state_dict()[key], value), key
 
 
-def test_checkpoint_of_another_architecture_is_refused(tmp_path):
+def test_checkpoint_of_another_architecture_is_redeployed(tmp_path):
     other = init_model('configs/pose/lite_hrnet/coco/litehrnet_30_coco_256x192.py')
     path = tmp_path / 'litehrnet30.pth'
     torch.save({'state_dict': other.state_dict()}, path)
@@ -76,16 +76,16 @@ def test_inference_on_the_whole_image_and_on_boxes(trained_state):
         assert np.all(np.abs(kpts[:, 1] - cy) <= max(h, w / 0.75) / 2 + 1)
 
 
-def test_fused_model_predicts_as_the_eager_one(tmp_path, trained_state):
+def test_deployed_model_predicts_as_the_trained_one(tmp_path, trained_state):
     path = tmp_path / 'model.pth'
     torch.save({'state_dict': trained_state}, path)
     eager = init_model(CONFIG, str(path))
-    fused = init_model(CONFIG, str(path), fuse=True)
-    assert type(fused.backbone).__name__ == 'FusedLiteHRNet'
-    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules())
+    deployed = init_model(CONFIG, str(path), deploy=True)
+    assert all(m.deploy for m in deployed.modules() if type(m).__name__ == 'SpatialWeighting')
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in deployed.modules())
     x = torch.randn(2, 3, 64, 48)
     with torch.no_grad():
-        torch.testing.assert_close(fused(x, mode='tensor'), eager(x, mode='tensor'),
+        torch.testing.assert_close(deployed(x, mode='tensor'), eager(x, mode='tensor'),
                                    rtol=0, atol=1e-4)
-    result = inference_topdown(fused, IMAGE)[0].pred_instances
+    result = inference_topdown(deployed, IMAGE)[0].pred_instances
     assert result.keypoints.shape == (1, 17, 2)

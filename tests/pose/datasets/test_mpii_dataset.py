@@ -1,8 +1,10 @@
 """MpiiDataset on the bundled MPII sample, including PCKh head sizes from the .mat."""
 import json
+import logging
 
 import numpy as np
 import pytest
+from mmengine.logging import MMLogger
 
 from pose.datasets import MpiiDataset, load_mat_arrays
 
@@ -44,7 +46,8 @@ def test_mat_persons_are_the_json_persons(mpii_dir):
 def test_center_scale_and_keypoints_conversion(mpii_dir):
     entry = json.loads((mpii_dir / 'test_mpii.json').read_text())[0]
     info = make_dataset(mpii_dir).get_data_info(0)
-    size = entry['scale'] * 200 * 1.25  # HRNet's padding is part of the box
+    # the person box, without context: the pipeline pads it 1.25 like any other box
+    size = entry['scale'] * 200
     cx, cy = entry['center'][0] - 1, entry['center'][1] + 15 * entry['scale'] - 1
     np.testing.assert_allclose(info['bbox'],
                                [[cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2]],
@@ -71,3 +74,27 @@ def test_missing_headbox_file_is_named(mpii_dir, tmp_path):
     missing = tmp_path / 'gt.mat'
     with pytest.raises(FileNotFoundError, match=str(missing)):
         make_dataset(mpii_dir, headbox_file=str(missing))
+
+
+def test_pipelines_written_for_padded_boxes_are_flagged(mpii_dir):
+
+    class Records(logging.Handler):
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    logger, records = MMLogger.get_current_instance(), Records()
+    logger.addHandler(records)
+    try:
+        # the former boxes had HRNet's padding built in, and pipelines used padding=1.0
+        make_dataset(mpii_dir, pipeline=[dict(type='GetBBoxCenterScale', padding=1.0)])
+        assert any('padding=1.0' in m and 'must drop it' in m for m in records.messages)
+        records.messages.clear()
+        make_dataset(mpii_dir, pipeline=[dict(type='GetBBoxCenterScale')])
+        assert not any('must drop it' in m for m in records.messages)
+    finally:
+        logger.removeHandler(records)

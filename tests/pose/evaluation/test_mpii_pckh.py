@@ -59,7 +59,7 @@ def test_json_persons_are_the_first_mat_persons(samples, mat):
 
 def test_ground_truth_as_prediction_scores_100(samples):
     results = _evaluate(samples)
-    assert set(results) == set(PART_KEYS + ['PCKh', 'PCKh@0.1', 'PCK'])
+    assert set(results) == set(PART_KEYS + ['PCKh', 'PCKh@0.1', 'PCKh@0.11', 'PCK'])
     for key, value in results.items():
         assert value == pytest.approx(100.0), key
 
@@ -115,12 +115,18 @@ def _official_mpii_pckh(pred: np.ndarray, mat: dict, num: int) -> float:
     return float(np.sum(pckh * count / count.sum()))
 
 
-def test_matches_the_official_mpii_script_on_noisy_predictions(samples, mat):
-    rng = np.random.default_rng(0)
+def _with_noise(samples, seed: int, sigma: float):
+    """Copies of ``samples`` with Gaussian noise on the predicted keypoints, and the (N, 16, 2)
+    predictions."""
+    rng = np.random.default_rng(seed)
     noisy = copy.deepcopy(samples)
     for sample in noisy:
-        sample['pred_instances']['keypoints'] += rng.normal(0, 25, size=(1, 16, 2))
-    pred = np.concatenate([s['pred_instances']['keypoints'] for s in noisy])
+        sample['pred_instances']['keypoints'] += rng.normal(0, sigma, size=(1, 16, 2))
+    return noisy, np.concatenate([s['pred_instances']['keypoints'] for s in noisy])
+
+
+def test_matches_the_official_mpii_script_on_noisy_predictions(samples, mat):
+    noisy, pred = _with_noise(samples, seed=0, sigma=25)
     expected = _official_mpii_pckh(pred, mat, len(noisy))
     got = _evaluate(noisy)['PCKh']
     assert 0 < got < 100
@@ -131,3 +137,74 @@ def test_only_head_normalisation_is_accepted():
     with pytest.raises(ValueError, match='head'):
         MpiiPCKAccuracy(norm_item='bbox')
     assert isinstance(METRICS.build(dict(type='MpiiPCKAccuracy')), MpiiPCKAccuracy)
+
+
+# ---- the published protocol: '<=' and the Mean@0.1 of the tables read at threshold 0.11
+
+
+def _shift_head_top_by(samples: list, head_sizes: float) -> list:
+    """Move person 0's head top right by exactly ``head_sizes`` head sizes."""
+    out = copy.deepcopy(samples)
+    head_size = out[0]['gt_instances']['head_size'][0]
+    out[0]['pred_instances']['keypoints'][0, 9, 0] += head_sizes * head_size
+    return out
+
+
+def test_an_error_of_exactly_the_threshold_is_correct(samples):
+    # the MATLAB / HRNet / mmpose 0.x comparison is scaled error <= threshold; exact numbers
+    # (head size 64, error 32 px) make the tie exact
+    tie = copy.deepcopy(samples)
+    tie[0]['gt_instances']['head_size'] = np.array([64.0])
+    tie[0]['gt_instances']['keypoints'][0, 9] = [100.0, 50.0]
+    tie[0]['pred_instances']['keypoints'][0, 9] = [132.0, 50.0]
+    results = _evaluate(tie)
+    assert results['Head'] == pytest.approx(100.0)
+    assert results['PCKh'] == pytest.approx(100.0)
+
+
+def test_published_mean_at_0_1_is_read_at_0_11(samples):
+    num = _num_counted_joints(samples)
+    # 0.105 head sizes: wrong at 0.1, right at 0.11 (the published "Mean@0.1")
+    results = _evaluate(_shift_head_top_by(samples, 0.105))
+    assert results['PCKh@0.1'] == pytest.approx(100.0 * (num - 1) / num)
+    assert results['PCKh@0.11'] == pytest.approx(100.0)
+    results = _evaluate(_shift_head_top_by(samples, 0.115))
+    assert results['PCKh@0.11'] == pytest.approx(100.0 * (num - 1) / num)
+
+
+def _original_mpii_evaluate(pred: np.ndarray, mat: dict, num: int) -> dict:
+    """PCKh and 'PCKh@0.1' of ``TopDownMpiiDataset.evaluate`` (mmpose 0.x), as written there
+    (minus the file handling), on the first ``num`` mat persons."""
+    jnt_missing = mat['jnt_missing'][:, :num]
+    pos_gt_src = mat['pos_gt_src'][:, :, :num]
+    headboxes_src = mat['headboxes_src'][:, :, :num]
+    pos_pred_src = np.transpose(pred, [1, 2, 0])
+    jnt_visible = 1 - jnt_missing
+    uv_err = np.linalg.norm(pos_pred_src - pos_gt_src, axis=1)
+    headsizes = np.linalg.norm(headboxes_src[1, :, :] - headboxes_src[0, :, :], axis=0) * 0.6
+    scale = headsizes * np.ones((len(uv_err), 1), dtype=np.float32)
+    scaled_uv_err = uv_err / scale * jnt_visible
+    jnt_count = np.sum(jnt_visible, axis=1)
+    less_than_threshold = (scaled_uv_err <= 0.5) * jnt_visible
+    PCKh = 100. * np.sum(less_than_threshold, axis=1) / jnt_count
+    rng = np.arange(0, 0.5 + 0.01, 0.01)
+    pckAll = np.zeros((len(rng), 16), dtype=np.float32)
+    for r, threshold in enumerate(rng):
+        less_than_threshold = (scaled_uv_err <= threshold) * jnt_visible
+        pckAll[r, :] = 100. * np.sum(less_than_threshold, axis=1) / jnt_count
+    PCKh = np.ma.array(PCKh, mask=False)
+    PCKh.mask[6:8] = True
+    jnt_count = np.ma.array(jnt_count, mask=False)
+    jnt_count.mask[6:8] = True
+    jnt_ratio = jnt_count / np.sum(jnt_count).astype(np.float64)
+    return {'PCKh': float(np.sum(PCKh * jnt_ratio)),
+            'PCKh@0.1': float(np.sum(pckAll[11, :] * jnt_ratio))}
+
+
+def test_matches_the_original_evaluation_including_its_mean_at_0_1(samples, mat):
+    noisy, pred = _with_noise(samples, seed=1, sigma=6)
+    expected = _original_mpii_evaluate(pred, mat, len(noisy))
+    results = _evaluate(noisy)
+    assert 0 < results['PCKh@0.11'] < 100
+    assert results['PCKh'] == pytest.approx(expected['PCKh'], abs=1e-4)
+    assert results['PCKh@0.11'] == pytest.approx(expected['PCKh@0.1'], abs=1e-4)

@@ -51,6 +51,7 @@ def _sample(flip_indices, keypoints=None, size=(192, 256)):
 
 
 def test_flip_test_on_a_symmetric_input_gives_symmetric_keypoints():
+    torch.manual_seed(0)  # the weights and image below are random: not the other tests' state
     model, cfg = build()
     model.init_weights()
     for m in model.modules():  # weights far from init so that heatmaps are not flat
@@ -75,6 +76,11 @@ def test_flip_test_on_a_symmetric_input_gives_symmetric_keypoints():
     # (-1, -1) and are skipped.
     paired = np.array(flip_indices) != np.arange(17)
     valid = paired & (scores > 0) & (scores[flip_indices] > 0)
+    # The original's quarter-pixel refinement moves a peak only when 1 < column < W - 1, which
+    # is not mirror-symmetric: column 1 stays, its mirror W - 2 moves. Pairs there differ.
+    column = np.rint(kpts[:, 0] / 4)
+    asymmetric = np.isin(column, (1, 46)) | np.isin(column[flip_indices], (1, 46))
+    valid &= ~asymmetric
     assert valid.sum() >= 10
     np.testing.assert_allclose(kpts[valid], mirrored[valid], atol=1e-3)
 

@@ -50,7 +50,7 @@ def test_mpii_sample_carries_head_size(mpii_dir):
                           data_prefix=dict(img=str(mpii_dir)),
                           pipeline=[
                               dict(type='LoadImage'),
-                              dict(type='GetBBoxCenterScale', padding=1.0),
+                              dict(type='GetBBoxCenterScale'),
                               dict(type='TopdownAffine', input_size=(256, 256)),
                               dict(type='PackPoseInputs')
                           ])

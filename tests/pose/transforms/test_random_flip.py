@@ -1,5 +1,6 @@
 """RandomFlip moves image, box and keypoints together."""
 import numpy as np
+import pytest
 
 from pose.registry import TRANSFORMS
 
@@ -38,3 +39,14 @@ def test_prob_zero_never_flips():
     results = TRANSFORMS.build(dict(type='RandomFlip', prob=0.0))(make_results())
     assert results['flip'] is False and results['flip_direction'] is None
     np.testing.assert_array_equal(results['img'], make_results()['img'])
+
+
+def test_flip_probability_of_the_recipe():
+    # TopDownRandomFlip(flip_prob=0.5) of the published recipe: half of the samples, over 100k
+    # draws (the original flips when rand() <= 0.5, this transform when rand() < 0.5: the
+    # same probability)
+    np.random.seed(0)
+    transform = TRANSFORMS.build(dict(type='RandomFlip', direction='horizontal'))
+    img = np.zeros((1, 1, 3), np.uint8)
+    flipped = [transform(dict(img=img))['flip'] for _ in range(100_000)]
+    assert np.mean(flipped) == pytest.approx(0.5, abs=0.005)

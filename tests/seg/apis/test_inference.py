@@ -1,4 +1,4 @@
-"""seg.apis.init_model: weights-only loading, dataset meta, and the fused fast path."""
+"""seg.apis.init_model: weights-only loading, dataset meta, and the deploy-mode fast path."""
 from pathlib import Path
 
 import torch
@@ -25,16 +25,16 @@ def _checkpoint(tmp_path: Path) -> str:
     return str(path)
 
 
-def test_fused_segmentor_matches_the_eager_one(tmp_path):
+def test_deployed_segmentor_matches_the_trained_one(tmp_path):
     checkpoint = _checkpoint(tmp_path)
     eager = init_model(CONFIG, checkpoint)
-    fused = init_model(CONFIG, checkpoint, fuse=True)
+    deployed = init_model(CONFIG, checkpoint, deploy=True)
     assert eager.dataset_meta['classes'][0] == 'road'
-    assert type(fused.backbone).__name__ == 'FusedLiteHRNet'
-    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules())
+    assert all(m.deploy for m in deployed.modules() if type(m).__name__ == 'SpatialWeighting')
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in deployed.modules())
     x = torch.randn(1, 3, 128, 256)
     with torch.no_grad():
-        torch.testing.assert_close(fused(x, mode='tensor'), eager(x, mode='tensor'),
+        torch.testing.assert_close(deployed(x, mode='tensor'), eager(x, mode='tensor'),
                                    rtol=0, atol=1e-4)
-    result = inference_model(fused, IMAGE)
+    result = inference_model(deployed, IMAGE)
     assert result.pred_sem_seg.data.shape == (1, 128, 256)

@@ -1,6 +1,7 @@
 _base_ = ['./litehrnet_18_topdown.py']
 # The original configs say in_channels=40 for the head, but this backbone emits 30 channels
-# (REFERENCE.md 0.3); the published FLOPs are reproduced with 30.
+# (HRNet/Lite-HRNet, configs/top_down/naive_litehrnet/coco/naive_litehrnet_18_coco_256x192.py);
+# the published FLOPs are reproduced with 30 (docs/original_work.md, 'FLOP counting rules').
 model = dict(
     backbone=dict(
         extra=dict(

@@ -1,4 +1,5 @@
-# ADE20K (SceneParsing, 150 classes), 512x512 crops (REFERENCE.md 2.4, in mmseg 1.x form).
+# ADE20K (SceneParsing, 150 classes), 512x512 crops: the fork's configs/_base_/datasets/ade20k.py
+# (Junjun2016/LiteHRNet; docs/original_work.md, 'Schedule') in mmseg 1.x form.
 dataset_type = 'ADE20KDataset'
 data_root = 'data/ade/ADEChallengeData2016'
 num_classes = 150
@@ -8,11 +9,12 @@ data_hint = ('Download ADEChallengeData2016.zip from '
 # Label 0 ("other") becomes 255 (ignored) and 1..150 become 0..149. It is set on the dataset:
 # mmseg 1.x deprecates LoadAnnotations(reduce_zero_label=...), which reads it from there.
 reduce_zero_label = True
-# CheckSegLabel: a label map of another size than its image, or a file id above 150, raises an
-# error naming the file.
+# LoadSegAnnotations is mmseg's LoadAnnotations naming a missing or undecodable (e.g. truncated)
+# label map. CheckSegLabel: a label map of another size than its image, or a file id above 150,
+# raises an error naming the file.
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -24,7 +26,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='PackSegInputs'),
 ]

@@ -1,4 +1,6 @@
-# Cityscapes fine annotations, 19 classes, 512x1024 crops (REFERENCE.md 2.4, in mmseg 1.x form).
+# Cityscapes fine annotations, 19 classes, 512x1024 crops: the fork's
+# configs/_base_/datasets/cityscapes.py (Junjun2016/LiteHRNet; docs/original_work.md,
+# 'Schedule') in mmseg 1.x form.
 # Labels are the *_gtFine_labelTrainIds.png made by tools/dataset_converters/cityscapes.py.
 dataset_type = 'CityscapesDataset'
 data_root = 'data/cityscapes/'
@@ -9,11 +11,13 @@ crop_size = (512, 1024)
 data_hint = ('Download leftImg8bit_trainvaltest.zip and gtFine_trainvaltest.zip from '
              'https://www.cityscapes-dataset.com, unpack both into the data_root and run '
              'python tools/dataset_converters/cityscapes.py <data_root> --nproc 8')
-# CheckSegLabel: a label map of another size than its image, or an id outside 0..18 other than
-# 255, raises an error naming the file (mmseg alone trains on or miscounts such pixels).
+# LoadSegAnnotations is mmseg's LoadAnnotations naming a missing or undecodable (e.g. truncated)
+# label map. CheckSegLabel: a label map of another size than its image, or an id outside 0..18
+# other than 255, raises an error naming the file (mmseg alone trains on or miscounts such
+# pixels).
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -25,7 +29,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
-    dict(type='LoadAnnotations'),
+    dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='PackSegInputs'),
 ]

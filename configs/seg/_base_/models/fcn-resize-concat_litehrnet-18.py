@@ -1,6 +1,6 @@
 # Lite-HRNet-18 without the IterativeHead + a 1x1 FCN head on all four branches resized to
-# 1/4 and concatenated (40 + 80 + 160 + 320 = 600 channels; REFERENCE.md 2.3, the fork's
-# fcn-resize-concat_litehr18-without-head.py).
+# 1/4 and concatenated (40 + 80 + 160 + 320 = 600 channels; Junjun2016/LiteHRNet,
+# configs/_base_/models/fcn-resize-concat_litehr18-without-head.py).
 _base_ = './fcn_litehrnet-18.py'
 model = dict(
     decode_head=dict(

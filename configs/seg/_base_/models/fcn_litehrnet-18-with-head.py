@@ -1,4 +1,4 @@
 # Lite-HRNet-18 with the IterativeHead (branches [40, 40, 80, 160]) + FCN head on branch 0
-# (REFERENCE.md 2.3, the fork's fcn_litehr18-with-head.py).
+# (Junjun2016/LiteHRNet, configs/_base_/models/fcn_litehr18-with-head.py).
 _base_ = './fcn_litehrnet-18.py'
 model = dict(backbone=dict(extra=dict(with_head=True)))

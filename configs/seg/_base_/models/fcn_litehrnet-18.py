@@ -1,5 +1,6 @@
 # Lite-HRNet-18 without the IterativeHead + FCN head on the highest-resolution branch
-# (REFERENCE.md 2.3, the fork's fcn_litehr18-without-head.py). Trained from scratch.
+# (Junjun2016/LiteHRNet, configs/_base_/models/fcn_litehr18-without-head.py). Trained from
+# scratch.
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(
     type='EncoderDecoder',

@@ -1,6 +1,7 @@
-# The fork's schedule (REFERENCE.md 2.4): SGD lr 0.01, momentum 0.9, weight decay 5e-4, poly
-# decay (power 0.9) to 1e-4 by iteration, 160k iterations; evaluate and save every 16k keeping
-# the best mIoU. Total batch 16 (8 GPUs x 2) on Cityscapes, 32 (8 x 4) on ADE20K.
+# The fork's schedule (Junjun2016/LiteHRNet, configs/_base_/schedules/schedule_160k.py;
+# docs/original_work.md, 'Schedule'): SGD lr 0.01, momentum 0.9, weight decay 5e-4, poly decay
+# (power 0.9) to 1e-4 by iteration, 160k iterations, evaluate and save every 16k; keeping the
+# best mIoU checkpoint is ours. Total batch 16 (8 GPUs x 2) on Cityscapes, 32 (8 x 4) on ADE20K.
 max_iters = 160000
 interval = max_iters // 10
 

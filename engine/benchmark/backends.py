@@ -1,0 +1,90 @@
+"""The inference backends the benchmark compares, each as a ready-to-time call."""
+import copy
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Callable, Tuple
+
+import torch
+from torch import Tensor, nn
+
+from litehrnet.deploy import export_onnx, ort_forward, ort_session, switch_to_deploy
+from litehrnet.reference import reference_model
+
+from ..model_builder import TensorForward
+
+BACKENDS = ('eager', 'deploy', 'compile', 'onnxruntime')
+
+
+@dataclass
+class Candidate:
+    """``run()`` does one timed inference on a fixed batch; ``output()`` returns its result as a
+    CPU tensor (for the parity line); ``note`` tells how it was set up."""
+    run: Callable[[], object]
+    output: Callable[[], Tensor]
+    note: str = ''
+
+
+def _torch_candidate(module: nn.Module, x: Tensor, note: str = '') -> Candidate:
+    def run() -> Tensor:
+        with torch.inference_mode():
+            return module(x)
+
+    return Candidate(run, lambda: run().float().cpu(), note)
+
+
+def reference_candidate(model: nn.Module, x: Tensor) -> Candidate:
+    """The original implementation (:func:`reference_forward`) with the same weights and head."""
+    return _torch_candidate(TensorForward(reference_model(model)).eval(), x,
+                            'original module order, no folding')
+
+
+def _deployed(model: nn.Module, x: Tensor, channels_last: bool) -> Tuple[nn.Module, Tensor]:
+    deployed = switch_to_deploy(copy.deepcopy(model))
+    if channels_last:
+        deployed.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    return TensorForward(deployed), x
+
+
+def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
+    deployed, x = _deployed(model, x, channels_last)
+    compiled = torch.compile(deployed, dynamic=False)
+    start = time.perf_counter()
+    with torch.inference_mode():
+        compiled(x)
+    return _torch_candidate(compiled, x,
+                            f'torch.compile of the deploy-mode model, compiled in '
+                            f'{time.perf_counter() - start:.0f} s')
+
+
+def _onnxruntime(model: nn.Module, x: Tensor, threads: int, device: str) -> Candidate:
+    shape = tuple(x.shape[-2:])
+    path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
+    export_onnx(TensorForward(copy.deepcopy(model).cpu()), shape, path, dynamic_batch=True)
+    # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
+    session = ort_session(path, threads=threads, device=device, spinning=False)
+    forward = ort_forward(session)
+    x_cpu = x.cpu()
+    note = (f'{session.get_providers()[0]}, {threads or "default"} intra-op threads, '
+            f'no spinning, {path}')
+    return Candidate(lambda: forward(x_cpu), lambda: torch.from_numpy(forward(x_cpu)), note)
+
+
+def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
+              channels_last: bool = False) -> Candidate:
+    """The ``backend`` version of ``model`` (a pose or segmentation model in eval mode) on the
+    batch ``x``; ``model`` itself is left unchanged. ``channels_last`` (deploy, compile) stores
+    weights and inputs channels-last."""
+    if backend == 'eager':
+        return _torch_candidate(TensorForward(model), x, 'our modules, as trained')
+    if backend == 'deploy':
+        deployed, x = _deployed(model, x, channels_last)
+        return _torch_candidate(deployed, x, 'BatchNorm folded, deploy mode' +
+                                (', channels_last' if channels_last else ''))
+    if backend == 'compile':
+        return _compiled(model, x, channels_last)
+    if backend == 'onnxruntime':
+        return _onnxruntime(model, x, threads, str(x.device))
+    raise ValueError(f'unknown backend {backend!r}; choose from {BACKENDS}')

@@ -1,0 +1,243 @@
+"""How Lite-HRNet's branches meet: the transitions that create each stage's branches, the fuse
+layers that exchange information between them, and :class:`LiteHRModule`, which runs the blocks
+of every branch and then fuses them. Original code: HRNet/Lite-HRNet,
+``models/backbones/litehrnet.py`` (``LiteHRModule``, ``LiteHRNet._make_transition_layer``).
+"""
+from typing import List, Optional, Sequence
+
+from mmcv.cnn import build_conv_layer, build_norm_layer
+from torch import Tensor, nn
+
+from .blocks import ConditionalChannelWeighting, ShuffleUnit
+from .layers import depthwise_pointwise
+from .ops import Size, add_nearest_
+
+MODULE_TYPES = ('LITE', 'NAIVE')
+
+
+def build_transition(pre_channels: Sequence[int],
+                     cur_channels: Sequence[int],
+                     conv_cfg: Optional[dict] = None,
+                     norm_cfg: dict = dict(type='BN')) -> nn.ModuleList:
+    """The layers that adapt the previous stage's branches to a new stage, one per new branch.
+
+    - an existing branch whose width changes: stride-1 depthwise/pointwise unit;
+    - an existing branch of unchanged width: ``None`` (identity);
+    - a new branch: a chain of stride-2 units from the previous stage's lowest-resolution branch,
+      as ``Sequential(Sequential(...), ...)`` (checkpoint keys ``transition{s}.{i}.{step}.{k}``).
+    """
+    layers: List[Optional[nn.Module]] = []
+    num_pre = len(pre_channels)
+    for i, c in enumerate(cur_channels):
+        if i < num_pre:
+            changed = c != pre_channels[i]
+            layers.append(depthwise_pointwise(pre_channels[i], c, 1, True, conv_cfg, norm_cfg)
+                          if changed else None)
+            continue
+        c_in = pre_channels[-1]
+        num_steps = i + 1 - num_pre
+        layers.append(nn.Sequential(*(
+            depthwise_pointwise(c_in, c if step == num_steps - 1 else c_in, 2, True,
+                                conv_cfg, norm_cfg) for step in range(num_steps))))
+    return nn.ModuleList(layers)
+
+
+class NearestUpsampleAdd(nn.Module):
+    """``into += nearest_upsample(x, into.shape[-2:])`` in place (see :func:`.ops.add_nearest_`).
+
+    The original upsampled with ``nn.Upsample(scale_factor=2**k)`` and then added; resizing to
+    the target branch's size is identical when the sizes divide and exact when they do not (the
+    original missed by a pixel when an input side was not a multiple of 32), and adding in the
+    same call avoids materialising the upsampled map. It stays a leaf module whose output has
+    the upsampled shape, so that per-module FLOP counters see it where they saw ``nn.Upsample``.
+
+    Shapes: x (N, C, h, w), into (N, C, H, W) -> (N, C, H, W); ``low_size`` = (h, w) and
+    ``size`` = (H, W) when known in advance.
+    """
+
+    def forward(self, x: Tensor, into: Tensor, low_size: Optional[Size] = None,
+                size: Optional[Size] = None) -> Tensor:
+        return add_nearest_(into, x, low_size, size)
+
+
+class UpsampleFuse(nn.Sequential):
+    """1x1 conv and norm from a lower-resolution branch, nearest-upsampled and added in place.
+
+    Shapes: x (N, in_channels, h, w), into (N, out_channels, H, W) -> (N, out_channels, H, W).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN')) -> None:
+        super().__init__(
+            build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
+            build_norm_layer(norm_cfg, out_channels)[1],
+            NearestUpsampleAdd(),
+        )
+
+    def forward(self, x: Tensor, into: Tensor, low_size: Optional[Size] = None,  # type: ignore[override]
+                size: Optional[Size] = None) -> Tensor:
+        return self[2](self[1](self[0](x)), into, low_size, size)
+
+
+def downsample_fuse(in_channels: int,
+                    out_channels: int,
+                    num_steps: int,
+                    conv_cfg: Optional[dict] = None,
+                    norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
+    """``num_steps`` stride-2 depthwise/pointwise steps from a higher-resolution branch; only the
+    last changes the width, and it has no ReLU (the sum of all inputs is activated instead).
+
+    Shapes: (N, in_channels, H, W) -> (N, out_channels, H / 2**num_steps, W / 2**num_steps),
+    rounding up at every step.
+    """
+    steps = [depthwise_pointwise(in_channels, in_channels, 2, True, conv_cfg, norm_cfg)
+             for _ in range(num_steps - 1)]
+    steps.append(depthwise_pointwise(in_channels, out_channels, 2, False, conv_cfg, norm_cfg))
+    return nn.Sequential(*steps)
+
+
+def build_fuse_layers(channels: Sequence[int],
+                      num_out_branches: int,
+                      conv_cfg: Optional[dict] = None,
+                      norm_cfg: dict = dict(type='BN')) -> nn.ModuleList:
+    """``fuse_layers[i][j]`` maps branch j to branch i's width and resolution; ``None`` for i == j.
+
+    The nesting (ModuleList of ModuleLists with ``None`` holes) is what the released checkpoints'
+    keys ``fuse_layers.{i}.{j}...`` index.
+    """
+    fuse_layers = []
+    for i in range(num_out_branches):
+        row: List[Optional[nn.Module]] = []
+        for j, c in enumerate(channels):
+            if j > i:
+                row.append(UpsampleFuse(c, channels[i], conv_cfg, norm_cfg))
+            elif j == i:
+                row.append(None)
+            else:
+                row.append(downsample_fuse(c, channels[i], i - j, conv_cfg, norm_cfg))
+        fuse_layers.append(nn.ModuleList(row))
+    return nn.ModuleList(fuse_layers)
+
+
+class LiteHRModule(nn.Module):
+    """``num_blocks`` blocks on every branch (conditional channel weighting across all branches
+    for 'LITE', independent ShuffleNet units per branch for 'NAIVE'), then a fusion in which every
+    output branch sums all branches brought to its width and resolution.
+
+    The fusion reproduces the original code's in-place aliasing, on which the released
+    checkpoints were trained (``y = out[0]`` followed by ``y += ...`` for all j, j == 0 included;
+    see docs/original_work.md, "Fuse layers"):
+
+    - y_0 = 2 x_0 + sum_{j>0} F_0j(x_j)
+    - y_i = 2 F_i0(y_0) + x_i + sum_{j>0, j!=i} F_ij(x_j)    for i > 0, using y_0 before ReLU
+
+    and every output is ReLU(y_i). In training F_i0 runs twice, as in the original, so that its
+    BatchNorm running statistics are updated twice per step like the original's; in inference
+    it runs once and is doubled, which is bit-identical (BatchNorm gives the same output twice).
+
+    Args:
+        num_branches: number of parallel branches.
+        num_blocks: blocks per branch.
+        in_channels: channels of each branch, highest resolution first.
+        reduce_ratio: reduction of the cross-resolution weighting ('LITE' only).
+        module_type: 'LITE' or 'NAIVE' (case-insensitive).
+        multiscale_output: output all branches, or only the highest-resolution one.
+        with_fuse: build the fuse layers.
+        with_cp: gradient checkpointing in the blocks.
+
+    Shapes: list of ``num_branches`` (N, C_k, H_k, W_k) -> list of the same shapes (one when
+    ``multiscale_output`` is False); ``sizes`` the (H_k, W_k) when known in advance.
+    """
+
+    def __init__(self,
+                 num_branches: int,
+                 num_blocks: int,
+                 in_channels: Sequence[int],
+                 reduce_ratio: int,
+                 module_type: str,
+                 multiscale_output: bool = False,
+                 with_fuse: bool = True,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN'),
+                 with_cp: bool = False) -> None:
+        super().__init__()
+        module_type = module_type.upper()
+        if module_type not in MODULE_TYPES:
+            raise ValueError(f'module_type must be one of {MODULE_TYPES}, got {module_type!r}')
+        if len(in_channels) != num_branches:
+            raise ValueError(f'num_branches ({num_branches}) != len(in_channels) '
+                             f'({len(in_channels)})')
+        self.in_channels = list(in_channels)
+        self.num_branches = num_branches
+        self.module_type = module_type
+        self.multiscale_output = multiscale_output
+        self.with_fuse = with_fuse
+        block_cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, with_cp=with_cp)
+        if module_type == 'LITE':
+            self.layers = nn.Sequential(*(
+                ConditionalChannelWeighting(self.in_channels, stride=1, reduce_ratio=reduce_ratio,
+                                            **block_cfg) for _ in range(num_blocks)))
+        else:
+            self.layers = nn.ModuleList(
+                nn.Sequential(*(ShuffleUnit(c, **block_cfg) for _ in range(num_blocks)))
+                for c in self.in_channels)
+        if with_fuse and num_branches > 1:
+            num_out = num_branches if multiscale_output else 1
+            self.fuse_layers = build_fuse_layers(self.in_channels, num_out, conv_cfg, norm_cfg)
+            self.relu = nn.ReLU()
+        else:
+            self.fuse_layers = None
+
+    def _blocks(self, x: List[Tensor], sizes: Sequence[Optional[Size]]) -> List[Tensor]:
+        if self.module_type == 'LITE':
+            static = None if sizes[0] is None else sizes
+            for block in self.layers:
+                x = block(x, static)
+            return x
+        out = []
+        for branch, s, size in zip(self.layers, x, sizes):
+            for unit in branch:
+                s = unit(s, size)
+            out.append(s)
+        return out
+
+    def _add_branch_(self, y: Tensor, i: int, j: int, x: Tensor,
+                     sizes: Sequence[Optional[Size]]) -> Tensor:
+        """``y += F_ij(x)`` in place (use the returned tensor): lower-resolution branches
+        upsample straight into ``y``."""
+        layer = self.fuse_layers[i][j]
+        if j > i:
+            return layer(x, y, sizes[j], sizes[i])
+        return y.add_(layer(x))
+
+    def _doubled_from_branch0(self, i: int, y0: Tensor) -> Tensor:
+        """2 F_i0(y_0), with F_i0 run twice in training (see the class docstring)."""
+        layer = self.fuse_layers[i][0]
+        first = layer(y0)
+        return first + (layer(y0) if self.training else first)
+
+    def _fuse(self, x: List[Tensor], sizes: Sequence[Optional[Size]]) -> List[Tensor]:
+        y0 = x[0] + x[0]
+        for j in range(1, self.num_branches):
+            y0 = self._add_branch_(y0, 0, j, x[j], sizes)
+        out = [self.relu(y0)]
+        for i in range(1, len(self.fuse_layers)):
+            y = self._doubled_from_branch0(i, y0)
+            for j in range(1, self.num_branches):
+                if j == i:
+                    y = y.add_(x[j])
+                else:
+                    y = self._add_branch_(y, i, j, x[j], sizes)
+            out.append(self.relu(y))
+        return out
+
+    def forward(self, x: List[Tensor],
+                sizes: Optional[Sequence[Size]] = None) -> List[Tensor]:
+        sizes = list(sizes[:self.num_branches]) if sizes else [None] * self.num_branches
+        out = self._blocks(list(x), sizes)
+        if self.fuse_layers is not None:
+            return self._fuse(out, sizes)
+        return out if self.multiscale_output else [out[0]]

@@ -1,0 +1,40 @@
+"""IterativeHead: refines the branches from the lowest resolution up before they leave the
+backbone (original code: HRNet/Lite-HRNet, ``models/backbones/litehrnet.py``)."""
+from typing import List, Optional, Sequence
+
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .layers import DepthwiseSeparable
+from .ops import Size
+
+
+class IterativeHead(nn.Module):
+    """From the lowest resolution up: add the bilinearly upsampled previous output, then project
+    with a depthwise-separable 3x3 conv to the next higher branch's width (the highest branch
+    keeps its width).
+
+    Shapes: list of (N, C_k, H_k, W_k) with C = [c0, c1, c2, c3] -> list of the same resolutions
+    with widths [c0, c0, c1, c2]; ``sizes`` the (H_k, W_k) when known in advance.
+    """
+
+    def __init__(self, in_channels: Sequence[int], norm_cfg: dict = dict(type='BN')) -> None:
+        super().__init__()
+        low_to_high = list(in_channels)[::-1]
+        out_channels = low_to_high[1:] + low_to_high[-1:]
+        self.projects = nn.ModuleList(
+            DepthwiseSeparable(c_in, c_out, norm_cfg)
+            for c_in, c_out in zip(low_to_high, out_channels))
+
+    def forward(self, x: List[Tensor],
+                sizes: Optional[Sequence[Size]] = None) -> List[Tensor]:
+        sizes = sizes[:len(x)] if sizes else [None] * len(x)
+        y = []
+        last = None
+        for s, size, project in zip(x[::-1], sizes[::-1], self.projects):
+            if last is not None:
+                s = s + F.interpolate(last, size=size or s.shape[-2:], mode='bilinear',
+                                      align_corners=True)
+            last = project(s)
+            y.append(last)
+        return y[::-1]

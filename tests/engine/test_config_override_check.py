@@ -1,0 +1,50 @@
+"""--cfg-options keys are checked against the config before anything is merged or built."""
+import pytest
+from mmengine.config import Config
+
+from engine import UnknownConfigKeyError, check_override_keys
+
+POSE = 'configs/pose/demo/litehrnet_18_coco-sample_256x192.py'
+
+
+@pytest.fixture(scope='module')
+def cfg() -> Config:
+    return Config.fromfile(POSE)
+
+
+@pytest.mark.parametrize('key,message', [
+    ('optim_wraper.optimizer.lr', "the config has no key 'optim_wraper'; did you mean "
+                                  "'optim_wrapper'?"),
+    ('train_cfg.max_epoch', "train_cfg has no key 'max_epoch'; did you mean 'max_epochs'"),
+    ('train_dataloader.batchsize', "train_dataloader has no key 'batchsize'; did you mean "
+                                   "'batch_size'?"),
+    ('randomness.seeds', "randomness has no key 'seeds'; did you mean 'seed'?"),
+    ('param_scheduler.5.end', 'param_scheduler is a list of 2 item(s); '),
+    ('env_cfg.network.timeout', "env_cfg has no key 'network' (its keys: cudnn_benchmark, "
+                                "dist_cfg, mp_cfg), and adding a section nobody reads"),
+])
+def test_misspelt_keys_are_refused_naming_the_key_and_the_close_match(cfg, key, message):
+    with pytest.raises(UnknownConfigKeyError) as error:
+        check_override_keys(cfg, {key: 1})
+    assert str(error.value).startswith(f'--cfg-options {key}: ')
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize('key', [
+    'train_cfg.max_epochs',  # existing keys
+    'param_scheduler.1.milestones',
+    'model.backbone.with_cp',  # new arguments of something built (a dict with a type)
+    'model.backbone.init_cfg.checkpoint',
+    'train_dataloader.dataset.pipeline.0.skip_corrupt',
+    'randomness.deterministic',  # a new last key that resembles no existing one
+    'model_wrapper_cfg.find_unused_parameters',  # top-level keys the Runner reads
+    'sync_bn',
+])
+def test_existing_and_legitimate_new_keys_are_accepted(cfg, key):
+    check_override_keys(cfg, {key: 1})
+
+
+def test_checking_does_not_change_the_config(cfg):
+    before = cfg.pretty_text
+    check_override_keys(cfg, {'model.backbone.with_cp': True})
+    assert cfg.pretty_text == before
