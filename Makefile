@@ -29,10 +29,11 @@ $(STAMP): $(REQUIREMENTS)
 		|| $(call fail,building mmcv 2.1.0 with its ops)
 	$(PIP) install --no-build-isolation --no-binary xtcocotools -c requirements/constraints.txt \
 		xtcocotools==1.14.3 || $(call fail,building xtcocotools from source)
-	$(PIP) install -r requirements/runtime.txt -r requirements/tests.txt \
-		-c requirements/constraints.txt || $(call fail,installing the runtime and test requirements)
+	$(PIP) install -r requirements/runtime.txt -r requirements/deploy.txt \
+		-r requirements/detection.txt -r requirements/tests.txt -c requirements/constraints.txt \
+		|| $(call fail,installing the runtime, deploy, detection and test requirements)
 	$(PIP) install --no-build-isolation --no-deps -e . || $(call fail,installing this project)
-	@$(PY) -c "import mmcv.ops, mmseg.models, xtcocotools.coco, litehrnet, engine, pose, seg" \
+	@$(PY) -c "import mmcv.ops, mmseg.models, mmdet.models, xtcocotools.coco, litehrnet, engine, pose, seg" \
 		|| $(call fail,the import check)
 	@touch $(STAMP)
 
@@ -59,7 +60,7 @@ demo-pose: install
 	$(PY) tools/train.py $(POSE_DEMO) --work-dir $(POSE_DIR)
 	$(PY) tools/analysis/metric_history.py $(POSE_DIR) --key coco/AP
 	$(PY) tools/test.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) --work-dir $(POSE_DIR)
-	$(PY) tools/demo/pose_image.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
+	$(PY) tools/demo/pose_demo.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
 		--input $(COCO_SAMPLE) --det-file $(COCO_SAMPLE)/test_coco_det_AP_H_56.json \
 		--det-ann-file $(COCO_SAMPLE)/test_coco.json --out-dir $(POSE_DIR)/vis
 

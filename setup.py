@@ -25,6 +25,8 @@ setup(
     # torch is left unpinned here so that a CUDA build that is already installed is kept;
     # requirements/torch.txt pins the verified CPU version for `make install`.
     install_requires=['torch>=2.1'] + read_requirements('runtime.txt'),
-    extras_require={'tests': read_requirements('tests.txt')},
+    extras_require={'deploy': read_requirements('deploy.txt'),
+                    'detection': read_requirements('detection.txt'),
+                    'tests': read_requirements('tests.txt')},
     license='Apache-2.0',
 )

@@ -1,30 +1,39 @@
 """What the pose and segmentation runs share: building models and Runners from configs,
-weights-only checkpoint loading, command-line handling, distributed runs on CPU machines, and
-the hooks of both default runtimes (registered in mmengine's root ``HOOKS`` on import).
+weights-only checkpoint loading, resuming (one training run per work dir, from a complete
+checkpoint), command-line handling, distributed runs on CPU machines, and the hooks of both
+default runtimes (registered in mmengine's root ``HOOKS`` on import).
 
 Depends on mmengine and on the backbone package; knows neither task. Configs load it with
 ``custom_imports=dict(imports=['engine', ...])``.
 """
 from .checkpoint_fit import (CheckpointMismatchError, checkpoint_mismatches,
                              require_checkpoint_fit)
-from .checkpoint_loading import (load_checkpoint_file, mmengine_checkpoint_globals,
+from .checkpoint_loading import (UnsafeCheckpointError, load_checkpoint_file,
                                  runner_checkpoint_loading)
-from .cli import add_common_arguments, load_config
+from .checkpoint_resume import (NoCompleteCheckpointError, is_complete_checkpoint,
+                                resume_checkpoint)
+from .cli import add_common_arguments, add_inference_arguments, load_config
 from .config_override_check import UnknownConfigKeyError, check_override_keys
 from .cpu_distributed import prepare_cpu_distributed
 from .cpu_distributed_data_parallel import CPUDistributedDataParallel
 from .distributed_end import end_distributed
-from .hooks import (AugmentationSeedHook, MainProcessLoggerHook, NonFiniteLossHook,
-                    SkippedSampleReportHook)
+from .hooks import (AtomicCheckpointHook, AugmentationSeedHook, DeterministicWarnOnlyHook,
+                    MainProcessLoggerHook, NonFiniteLossHook, SkippedSampleReportHook)
 from .model_builder import TensorForward, build_model, config_input_shape
 from .runner_build import build_runner
+from .runtimes import BACKENDS, RUNTIMES, RuntimeForward, check_backend, runtime_session
 from .skip_counter import SkipCounter
+from .work_dir_lock import WorkDirInUseError, work_dir_lock
 
 __all__ = [
+    'BACKENDS', 'RUNTIMES', 'RuntimeForward', 'check_backend', 'runtime_session',
     'AugmentationSeedHook', 'CheckpointMismatchError', 'CPUDistributedDataParallel',
     'MainProcessLoggerHook', 'NonFiniteLossHook', 'SkipCounter', 'SkippedSampleReportHook',
-    'TensorForward', 'UnknownConfigKeyError', 'add_common_arguments', 'build_model',
+    'TensorForward', 'UnknownConfigKeyError', 'add_common_arguments', 'add_inference_arguments',
+    'build_model',
     'build_runner', 'check_override_keys', 'checkpoint_mismatches', 'config_input_shape',
-    'end_distributed', 'load_checkpoint_file', 'load_config', 'mmengine_checkpoint_globals',
-    'prepare_cpu_distributed', 'require_checkpoint_fit', 'runner_checkpoint_loading'
+    'end_distributed', 'load_checkpoint_file', 'load_config', 'prepare_cpu_distributed',
+    'require_checkpoint_fit', 'runner_checkpoint_loading', 'UnsafeCheckpointError',
+    'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
+    'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]

@@ -9,6 +9,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 from .config_override_check import check_override_keys
+from .runtimes import BACKENDS
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,19 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         default='none', help='job launcher for distributed runs')
     # torchrun passes LOCAL_RANK in the environment; torch.distributed.launch passes this flag.
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def add_inference_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--device``, ``--trust-checkpoint``, ``--backend`` and ``--threads``, as the demos take
+    them (see :data:`engine.BACKENDS`)."""
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow checkpoints that need arbitrary unpickling')
+    parser.add_argument('--backend', choices=BACKENDS, default='pytorch',
+                        help='pytorch (the trained modules), deploy (their inference form: '
+                        'BatchNorm folded), onnxruntime or openvino (the exported graph)')
+    parser.add_argument('--threads', type=int, default=0,
+                        help="the runtime's threads (0: its default)")
 
 
 def load_config(args: argparse.Namespace) -> Config:

@@ -1,6 +1,6 @@
 """Build mmengine's Runner the way both tools need it: CPU-capable in distributed runs, and
 with the checkpoint to load checked (weights-only, and fitting the model) before any work."""
-from typing import Optional
+from typing import Optional, Sequence
 
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -11,7 +11,7 @@ from .cpu_distributed import prepare_cpu_distributed
 
 
 def build_runner(cfg: Config, checkpoint: Optional[str] = None, trust: bool = False,
-                 allow_partial: bool = False) -> Runner:
+                 allow_partial: bool = False, notes: Sequence[str] = ()) -> Runner:
     """``Runner.from_cfg(cfg)``, preceded and followed by checks.
 
     Args:
@@ -22,9 +22,10 @@ def build_runner(cfg: Config, checkpoint: Optional[str] = None, trust: bool = Fa
             model (refused, listing the first mismatches, unless ``allow_partial``).
         trust: allow a checkpoint that needs arbitrary unpickling.
         allow_partial: load a checkpoint that fits the model only partly, with a warning.
+        notes: lines for the run's log, decided before it had one (e.g. the work dir lock).
     """
     state = load_checkpoint_file(checkpoint, trust=trust) if checkpoint else None
-    notes = prepare_cpu_distributed(cfg)
+    notes = [*notes, *prepare_cpu_distributed(cfg)]
     runner = Runner.from_cfg(cfg)
     for note in notes:
         runner.logger.info(note)

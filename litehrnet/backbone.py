@@ -1,5 +1,5 @@
 """LiteHRNet: the backbone, built from the original configs' ``extra`` dict."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
@@ -93,6 +93,9 @@ class LiteHRNet(BaseModule):
         self.num_branches = max(self.stages_spec['num_branches'])
         # (H, W) every input has, set in deploy mode for export: sizes are then Python ints.
         self.static_input_size: Optional[Size] = None
+        # Outputs whose channels a deploy transformation stores out of order, put back in order
+        # by the index buffer restore_{k} (see restore_channel_order).
+        self.restored_outputs: List[int] = []
         self._freeze_stages()
 
     @property
@@ -150,7 +153,19 @@ class LiteHRNet(BaseModule):
                 branches = module(branches, sizes)
         if self.with_head:
             branches = self.head_layer(branches, sizes)
-        return tuple(branches[k] for k in self.out_indices)
+        return tuple(self._in_channel_order(branches[k], k) for k in self.out_indices)
+
+    def _in_channel_order(self, x: Tensor, k: int) -> Tensor:
+        if k not in self.restored_outputs:
+            return x
+        return x.index_select(1, getattr(self, f'restore_{k}'))
+
+    def restore_channel_order(self, indices: Dict[int, Tensor]) -> None:
+        """Gather output k's channels by ``indices[k]`` before returning it: for deploy forms
+        that store channels out of order (``litehrnet.deploy.make_shuffle_free_``)."""
+        for k, index in indices.items():
+            self.register_buffer(f'restore_{k}', index, persistent=False)
+        self.restored_outputs = sorted(indices)
 
     def switch_to_deploy(self, input_size: Optional[Size] = None) -> None:
         """Convert to the inference form, in place: BatchNorm folded into the convs, gradient

@@ -2,12 +2,14 @@
 
 Importing it (``custom_imports=dict(imports=['litehrnet', 'seg'])``) registers ``LiteHRNet`` in
 mmengine's root ``MODELS`` and, in mmseg's registries, the ``CheckedDataset`` wrapper, the
-``LoadSegAnnotations`` and ``CheckSegLabel`` transforms and the ``CityscapesOfficialMetric``.
+``LoadImage``, ``LoadSegAnnotations`` and ``CheckSegLabel`` transforms and the
+``CityscapesOfficialMetric``.
 """
 import litehrnet  # noqa: F401  registers LiteHRNet in mmengine's root MODELS
 
 from .datasets import CheckedDataset
 from .evaluation import CityscapesOfficialMetric
-from .transforms import CheckSegLabel, LoadSegAnnotations
+from .transforms import CheckSegLabel, LoadImage, LoadSegAnnotations
 
-__all__ = ['CheckedDataset', 'CheckSegLabel', 'CityscapesOfficialMetric', 'LoadSegAnnotations']
+__all__ = ['CheckedDataset', 'CheckSegLabel', 'CityscapesOfficialMetric', 'LoadImage',
+           'LoadSegAnnotations']

@@ -30,7 +30,7 @@ def main() -> None:
                                 else cfg.test_evaluator),
                               dict(type='DumpResults', out_file_path=args.out)]
     runner = build_runner(cfg, args.checkpoint, args.trust_checkpoint, args.allow_partial_load)
-    with runner_checkpoint_loading(args.trust_checkpoint, args.checkpoint):
+    with runner_checkpoint_loading(args.trust_checkpoint):
         metrics = runner.test()
     runner.logger.info(f'test metrics: {metrics}')
     end_distributed()

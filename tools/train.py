@@ -12,8 +12,8 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from engine import (add_common_arguments, build_runner, end_distributed,
-                              load_config, runner_checkpoint_loading)
+from engine import (add_common_arguments, build_runner, end_distributed, load_config,
+                    resume_checkpoint, runner_checkpoint_loading, work_dir_lock)
 
 
 def parse_args() -> argparse.Namespace:
@@ -64,9 +64,20 @@ def main() -> None:
     apply_training_arguments(cfg, args)
     # Resuming a run of this config needs no fit check; a checkpoint to start from does.
     checkpoint = None if cfg.get('resume') else cfg.get('load_from')
-    runner = build_runner(cfg, checkpoint, args.trust_checkpoint, args.allow_partial_load)
-    with runner_checkpoint_loading(args.trust_checkpoint, cfg.get('load_from')):
-        runner.train()
+    # Held until training ends: a second run into this work dir would overwrite its
+    # checkpoints, and is refused.
+    with work_dir_lock(cfg.work_dir, args.launcher) as lock:
+        notes = [lock] if lock else []
+        if args.resume == 'auto':
+            # Only now: the run that held the work dir may have been writing a checkpoint.
+            fallback, note = resume_checkpoint(cfg.work_dir)
+            if note:
+                cfg.load_from = fallback
+                notes.append(note)
+        runner = build_runner(cfg, checkpoint, args.trust_checkpoint, args.allow_partial_load,
+                              notes)
+        with runner_checkpoint_loading(args.trust_checkpoint):
+            runner.train()
     end_distributed()
 
 

@@ -9,12 +9,13 @@ from typing import Callable, Tuple
 import torch
 from torch import Tensor, nn
 
-from litehrnet.deploy import export_onnx, ort_forward, ort_session, switch_to_deploy
+from litehrnet.deploy import export_onnx, switch_to_deploy
 from litehrnet.reference import reference_model
 
 from ..model_builder import TensorForward
+from ..runtimes import RUNTIMES, SHUFFLE_FREE, runtime_session
 
-BACKENDS = ('eager', 'deploy', 'compile', 'onnxruntime')
+BACKENDS = ('eager', 'deploy', 'compile') + RUNTIMES
 
 
 @dataclass
@@ -59,17 +60,18 @@ def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
                             f'{time.perf_counter() - start:.0f} s')
 
 
-def _onnxruntime(model: nn.Module, x: Tensor, threads: int, device: str) -> Candidate:
+def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int) -> Candidate:
     shape = tuple(x.shape[-2:])
     path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
-    export_onnx(TensorForward(copy.deepcopy(model).cpu()), shape, path, dynamic_batch=True)
+    shuffle_free = SHUFFLE_FREE[runtime]
+    export_onnx(TensorForward(copy.deepcopy(model).cpu()), shape, path, dynamic_batch=True,
+                shuffle_free=shuffle_free)
     # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
-    session = ort_session(path, threads=threads, device=device, spinning=False)
-    forward = ort_forward(session)
-    x_cpu = x.cpu()
-    note = (f'{session.get_providers()[0]}, {threads or "default"} intra-op threads, '
-            f'no spinning, {path}')
-    return Candidate(lambda: forward(x_cpu), lambda: torch.from_numpy(forward(x_cpu)), note)
+    run = runtime_session(path, runtime, threads=threads, spinning=False)
+    x_cpu = x.cpu().numpy()
+    note = (f'{"shuffle-free Lite stages" if shuffle_free else "split and shuffle"}, '
+            f'{threads or "default"} threads, no spinning, {path}')
+    return Candidate(lambda: run(x_cpu), lambda: torch.from_numpy(run(x_cpu)), note)
 
 
 def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
@@ -85,6 +87,6 @@ def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
                                 (', channels_last' if channels_last else ''))
     if backend == 'compile':
         return _compiled(model, x, channels_last)
-    if backend == 'onnxruntime':
-        return _onnxruntime(model, x, threads, str(x.device))
+    if backend in RUNTIMES:
+        return _runtime(model, x, backend, threads)
     raise ValueError(f'unknown backend {backend!r}; choose from {BACKENDS}')

@@ -7,9 +7,10 @@ deploy mode with its input size fixed (:func:`switch_to_deploy`): every spatial 
 int computed from the export shape (the pooling becomes a plain ``AveragePool``), nothing reads
 the batch size, and the batch axis stays free.
 """
+import collections
 import copy
 import warnings
-from typing import Tuple
+from typing import Counter, Tuple
 
 import torch
 from torch import nn
@@ -20,12 +21,33 @@ INPUT_NAME = 'input'
 OUTPUT_NAME = 'output'
 
 
+def op_histogram(path: str) -> Counter[str]:
+    """How many nodes of each operator type the ONNX graph in ``path`` has."""
+    import onnx
+    return collections.Counter(node.op_type for node in onnx.load(path).graph.node)
+
+
+def simplify_onnx(path: str) -> None:
+    """Rewrite the ONNX file ``path`` without the exporter's debris, in place.
+
+    onnxslim folds constants and removes the ``Identity``/``Constant`` nodes the exporter
+    writes for shared initializers, and the shape arithmetic that static sizes leave constant;
+    the computation is unchanged.
+    """
+    import onnx
+    import onnxslim
+    onnx.save(onnxslim.slim(onnx.load(path)), path)
+
+
 def export_onnx(model: nn.Module,
                 input_size: Tuple[int, int],
                 path: str,
                 dynamic_batch: bool = True,
                 opset: int = 17,
-                in_channels: int = 3) -> None:
+                in_channels: int = 3,
+                simplify: bool = True,
+                shuffle_free: bool = False,
+                channel_multiple: int = 1) -> Tuple[Counter[str], Counter[str]]:
     """Export the deploy form of ``model`` (a module mapping (N, C, H, W) images to one tensor,
     e.g. ``engine.TensorForward`` of a pose or segmentation model) to ``path``; ``model`` itself
     is left unchanged.
@@ -40,8 +62,15 @@ def export_onnx(model: nn.Module,
         dynamic_batch: make axis 0 of the input and output symbolic ('batch').
         opset: ONNX opset.
         in_channels: image channels.
+        simplify: write the graph through :func:`simplify_onnx`.
+        shuffle_free, channel_multiple: export the shuffle-free form of Lite stages, with
+            branches padded to ``channel_multiple`` channels (see :func:`switch_to_deploy`).
+
+    Returns:
+        The op histograms (:func:`op_histogram`) of the traced graph and of the written one.
     """
-    model = switch_to_deploy(copy.deepcopy(model), tuple(input_size))
+    model = switch_to_deploy(copy.deepcopy(model), tuple(input_size), shuffle_free,
+                             channel_multiple)
     dummy = torch.zeros(1, in_channels, *input_size,
                         device=next(model.parameters()).device)
     dynamic_axes = ({INPUT_NAME: {0: 'batch'}, OUTPUT_NAME: {0: 'batch'}}
@@ -54,3 +83,7 @@ def export_onnx(model: nn.Module,
             torch.onnx.export(model, (dummy, ), path, dynamo=False, opset_version=opset,
                               input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
                               dynamic_axes=dynamic_axes, do_constant_folding=True)
+    traced = op_histogram(path)
+    if simplify:
+        simplify_onnx(path)
+    return traced, op_histogram(path)

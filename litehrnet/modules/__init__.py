@@ -6,13 +6,13 @@ from .blocks import (ConditionalChannelWeighting, CrossResolutionWeighting, Shuf
 from .fusion import (LiteHRModule, NearestUpsampleAdd, UpsampleFuse, build_fuse_layers,
                      build_transition, downsample_fuse)
 from .head import IterativeHead
-from .layers import ConvModule, DepthwiseSeparable, depthwise_pointwise
+from .layers import ConvModule, DepthwisePointwise, DepthwiseSeparable
 from .ops import branch_sizes, channel_shuffle, shuffle_concat
 
 __all__ = [
     'ConditionalChannelWeighting', 'ConvModule', 'CrossResolutionWeighting',
     'DepthwiseSeparable', 'IterativeHead', 'LiteHRModule', 'NearestUpsampleAdd', 'ShuffleUnit',
     'SpatialWeighting', 'Stem', 'UpsampleFuse', 'branch_sizes', 'build_fuse_layers',
-    'build_transition', 'channel_shuffle', 'depthwise_pointwise', 'downsample_fuse',
+    'build_transition', 'channel_shuffle', 'DepthwisePointwise', 'downsample_fuse',
     'shuffle_concat'
 ]

@@ -14,7 +14,7 @@ from torch import Tensor, nn
 
 from .gradient_checkpointing import checkpointed, should_checkpoint
 from .layers import ConvModule
-from .ops import Size, adaptive_avg_pool, mul_nearest, shuffle_concat
+from .ops import Size, adaptive_avg_pool, mul_nearest, shuffle_concat, split_halves
 
 
 class Stem(nn.Module):
@@ -62,12 +62,22 @@ class Stem(nn.Module):
                                          groups=mid_channels, act_cfg=None, **norm)
         linear_out = branch_channels if stem_channels == out_channels else stem_channels
         self.linear_conv = ConvModule(mid_channels, linear_out, 1, **norm)
+        # The shuffle-free deploy form reads the concatenation unshuffled (shuffle_order()).
+        self.shuffle_output = True
+
+    def shuffle_order(self) -> Tensor:
+        """The logical channel of each channel of the unshuffled concatenation (the shuffle
+        interleaves the two parts, so that part 1's channel k becomes channel 2k)."""
+        half = self.out_channels // 2
+        return torch.cat([2 * torch.arange(half), 2 * torch.arange(half) + 1])
 
     def _forward(self, x: Tensor, size: Optional[Size] = None) -> Tensor:
         x = self.conv1(x)
-        x1, x2 = x.chunk(2, dim=1)
+        x1, x2 = split_halves(x, self.conv1.out_channels // 2)
         x2 = self.linear_conv(self.depthwise_conv(self.expand_conv(x2)))
-        return shuffle_concat(self.branch1(x1), x2, size)
+        if not self.shuffle_output:
+            return torch.cat((self.branch1(x1), x2), dim=1)
+        return shuffle_concat(self.branch1(x1), x2, size and (self.out_channels, *size))
 
     def forward(self, x: Tensor, size: Optional[Size] = None) -> Tensor:
         if should_checkpoint(self.with_cp):
@@ -179,11 +189,14 @@ class ConditionalChannelWeighting(nn.Module):
             SpatialWeighting(channels=c, ratio=4) for c in branch_channels)
 
     def _forward(self, *x: Tensor, sizes: Optional[Sequence[Size]] = None) -> List[Tensor]:
-        halves = [s.chunk(2, dim=1) for s in x]
+        channels = self.cross_resolution_weighting.channels
+        halves = [split_halves(s, c) for s, c in zip(x, channels)]
         weighted = self.cross_resolution_weighting([h[1] for h in halves], sizes)
-        return [shuffle_concat(kept, sw(dw(s)), size) for (kept, _), s, dw, sw, size in zip(
-            halves, weighted, self.depthwise_convs, self.spatial_weighting,
-            sizes or [None] * len(x))]
+        sizes = sizes or [None] * len(x)
+        return [shuffle_concat(kept, sw(dw(s)), size and (2 * c, *size))
+                for (kept, _), s, dw, sw, c, size in zip(
+                    halves, weighted, self.depthwise_convs, self.spatial_weighting, channels,
+                    sizes)]
 
     def forward(self, x: List[Tensor],
                 sizes: Optional[Sequence[Size]] = None) -> List[Tensor]:
@@ -207,6 +220,7 @@ class ShuffleUnit(nn.Module):
                  with_cp: bool = False) -> None:
         super().__init__()
         self.with_cp = with_cp
+        self.channels = channels
         c = channels // 2
         norm = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
         self.branch2 = nn.Sequential(
@@ -216,8 +230,8 @@ class ShuffleUnit(nn.Module):
         )
 
     def _forward(self, x: Tensor, size: Optional[Size] = None) -> Tensor:
-        x1, x2 = x.chunk(2, dim=1)
-        return shuffle_concat(x1, self.branch2(x2), size)
+        x1, x2 = split_halves(x, self.channels // 2)
+        return shuffle_concat(x1, self.branch2(x2), size and (self.channels, *size))
 
     def forward(self, x: Tensor, size: Optional[Size] = None) -> Tensor:
         if should_checkpoint(self.with_cp):

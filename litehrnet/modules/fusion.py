@@ -3,13 +3,17 @@ layers that exchange information between them, and :class:`LiteHRModule`, which 
 of every branch and then fuses them. Original code: HRNet/Lite-HRNet,
 ``models/backbones/litehrnet.py`` (``LiteHRModule``, ``LiteHRNet._make_transition_layer``).
 """
-from typing import List, Optional, Sequence
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Sequence, Tuple
 
+import torch
+import torch.nn.functional as F
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from torch import Tensor, nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from .blocks import ConditionalChannelWeighting, ShuffleUnit
-from .layers import depthwise_pointwise
+from .layers import DepthwisePointwise
 from .ops import Size, add_nearest_
 
 MODULE_TYPES = ('LITE', 'NAIVE')
@@ -31,13 +35,13 @@ def build_transition(pre_channels: Sequence[int],
     for i, c in enumerate(cur_channels):
         if i < num_pre:
             changed = c != pre_channels[i]
-            layers.append(depthwise_pointwise(pre_channels[i], c, 1, True, conv_cfg, norm_cfg)
+            layers.append(DepthwisePointwise(pre_channels[i], c, 1, True, conv_cfg, norm_cfg)
                           if changed else None)
             continue
         c_in = pre_channels[-1]
         num_steps = i + 1 - num_pre
         layers.append(nn.Sequential(*(
-            depthwise_pointwise(c_in, c if step == num_steps - 1 else c_in, 2, True,
+            DepthwisePointwise(c_in, c if step == num_steps - 1 else c_in, 2, True,
                                 conv_cfg, norm_cfg) for step in range(num_steps))))
     return nn.ModuleList(layers)
 
@@ -77,6 +81,14 @@ class UpsampleFuse(nn.Sequential):
             NearestUpsampleAdd(),
         )
 
+    @property
+    def conv(self) -> nn.Conv2d:
+        return self[0]
+
+    def set_conv(self, conv: nn.Conv2d) -> None:
+        """Replace the 1x1 conv (deploy transformations), at its checkpoint position."""
+        self[0] = conv
+
     def forward(self, x: Tensor, into: Tensor, low_size: Optional[Size] = None,  # type: ignore[override]
                 size: Optional[Size] = None) -> Tensor:
         return self[2](self[1](self[0](x)), into, low_size, size)
@@ -93,9 +105,9 @@ def downsample_fuse(in_channels: int,
     Shapes: (N, in_channels, H, W) -> (N, out_channels, H / 2**num_steps, W / 2**num_steps),
     rounding up at every step.
     """
-    steps = [depthwise_pointwise(in_channels, in_channels, 2, True, conv_cfg, norm_cfg)
+    steps = [DepthwisePointwise(in_channels, in_channels, 2, True, conv_cfg, norm_cfg)
              for _ in range(num_steps - 1)]
-    steps.append(depthwise_pointwise(in_channels, out_channels, 2, False, conv_cfg, norm_cfg))
+    steps.append(DepthwisePointwise(in_channels, out_channels, 2, False, conv_cfg, norm_cfg))
     return nn.Sequential(*steps)
 
 
@@ -122,6 +134,39 @@ def build_fuse_layers(channels: Sequence[int],
     return nn.ModuleList(fuse_layers)
 
 
+@contextmanager
+def _recorded_norm_inputs(module: nn.Module) -> Iterator[List[Tuple[_BatchNorm, Tensor]]]:
+    """The (norm, input) of every BatchNorm call inside ``module`` while in the context."""
+    records: List[Tuple[_BatchNorm, Tensor]] = []
+    handles = [m.register_forward_pre_hook(lambda m, args: records.append((m, args[0])))
+               for m in module.modules() if isinstance(m, _BatchNorm)]
+    try:
+        yield records
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+@torch.no_grad()
+def _update_statistics_again(layer: nn.Module, x: Tensor,
+                             records: List[Tuple[_BatchNorm, Tensor]]) -> None:
+    """Update the running statistics of ``layer``'s norms as a second call of ``layer(x)``
+    in training mode would, without recomputing its convolutions: a second call sees the same
+    inputs, so each norm's update from its recorded input is the same (same kernel, same
+    values). Norms that synchronise across processes get the real second call."""
+    if any('Sync' in type(norm).__name__ for norm, _ in records):
+        layer(x)
+        return
+    for norm, inputs in records:
+        if not (norm.training and norm.track_running_stats):
+            continue
+        norm.num_batches_tracked.add_(1)
+        momentum = (1.0 / float(norm.num_batches_tracked) if norm.momentum is None
+                    else norm.momentum)
+        F.batch_norm(inputs, norm.running_mean, norm.running_var, None, None, True, momentum,
+                     norm.eps)
+
+
 class LiteHRModule(nn.Module):
     """``num_blocks`` blocks on every branch (conditional channel weighting across all branches
     for 'LITE', independent ShuffleNet units per branch for 'NAIVE'), then a fusion in which every
@@ -134,9 +179,11 @@ class LiteHRModule(nn.Module):
     - y_0 = 2 x_0 + sum_{j>0} F_0j(x_j)
     - y_i = 2 F_i0(y_0) + x_i + sum_{j>0, j!=i} F_ij(x_j)    for i > 0, using y_0 before ReLU
 
-    and every output is ReLU(y_i). In training F_i0 runs twice, as in the original, so that its
-    BatchNorm running statistics are updated twice per step like the original's; in inference
-    it runs once and is doubled, which is bit-identical (BatchNorm gives the same output twice).
+    and every output is ReLU(y_i). F_i0(y_0) is computed once and doubled, bit-identical to
+    the original's two calls (BatchNorm gives the same output twice), and the gradient through
+    it is the original's sum of two equal gradients; in training, the norms of F_i0 update
+    their running statistics a second time from the same inputs, as the original's second
+    call did.
 
     Args:
         num_branches: number of parallel branches.
@@ -214,11 +261,16 @@ class LiteHRModule(nn.Module):
         return y.add_(layer(x))
 
     def _doubled_from_branch0(self, i: int, y0: Tensor) -> Tensor:
-        """2 F_i0(y_0), with F_i0 run twice in training (see the class docstring)."""
+        """2 F_i0(y_0), with the norms of F_i0 updating their statistics twice in training
+        (see the class docstring)."""
         layer = self.fuse_layers[i][0]
-        first = layer(y0)
-        return first + (layer(y0) if self.training else first)
-
+        if not self.training:
+            first = layer(y0)
+            return first + first
+        with _recorded_norm_inputs(layer) as records:
+            first = layer(y0)
+        _update_statistics_again(layer, y0, records)
+        return first + first
     def _fuse(self, x: List[Tensor], sizes: Sequence[Optional[Size]]) -> List[Tensor]:
         y0 = x[0] + x[0]
         for j in range(1, self.num_branches):

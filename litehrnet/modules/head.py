@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .layers import DepthwiseSeparable
-from .ops import Size
+from .ops import Size, integer_factors
 
 
 class IterativeHead(nn.Module):
@@ -30,11 +30,23 @@ class IterativeHead(nn.Module):
                 sizes: Optional[Sequence[Size]] = None) -> List[Tensor]:
         sizes = sizes[:len(x)] if sizes else [None] * len(x)
         y = []
-        last = None
+        last, last_size = None, None
         for s, size, project in zip(x[::-1], sizes[::-1], self.projects):
             if last is not None:
-                s = s + F.interpolate(last, size=size or s.shape[-2:], mode='bilinear',
-                                      align_corners=True)
-            last = project(s)
+                s = s + _bilinear(last, s, last_size, size)
+            last, last_size = project(s), size
             y.append(last)
         return y[::-1]
+
+
+def _bilinear(low: Tensor, like: Tensor, low_size: Optional[Size],
+              size: Optional[Size]) -> Tensor:
+    """``low`` resized bilinearly (corners aligned) to the size of ``like``. With static sizes
+    of integer ratio, by constant scales: the same result (aligned corners map by the sizes,
+    not the scales), and one ``Resize`` in a traced graph instead of shape arithmetic."""
+    factors = None if size is None else integer_factors(low_size, size)
+    if factors is None:
+        return F.interpolate(low, size=size or like.shape[-2:], mode='bilinear',
+                             align_corners=True)
+    return F.interpolate(low, scale_factor=tuple(map(float, factors)), mode='bilinear',
+                         align_corners=True)

@@ -42,31 +42,46 @@ class ConvModule(MMCVConvModule):
         return x
 
 
-def depthwise_pointwise(in_channels: int,
-                        out_channels: int,
-                        stride: int,
-                        with_relu: bool,
-                        conv_cfg: Optional[dict] = None,
-                        norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
-    """3x3 depthwise conv, norm, 1x1 conv, norm, and optionally ReLU, as a plain Sequential:
-    the unit of the transitions and of the downsampling fuse paths.
+class DepthwisePointwise(nn.Sequential):
+    """3x3 depthwise conv, norm, 1x1 conv, norm, and optionally ReLU: the unit of the
+    transitions and of the downsampling fuse paths.
 
-    A plain Sequential (not ConvModules) because the released checkpoints index these layers by
+    A Sequential (not ConvModules) because the released checkpoints index these layers by
     position: ``.0.weight`` (depthwise), ``.1.*`` (norm), ``.2.weight`` (pointwise), ``.3.*``.
     BatchNorm folding replaces the norms by ``nn.Identity``, keeping the positions.
 
     Shapes: (N, in_channels, H, W) -> (N, out_channels, ceil(H/stride), ceil(W/stride)).
     """
-    layers = [
-        build_conv_layer(conv_cfg, in_channels, in_channels, kernel_size=3, stride=stride,
-                         padding=1, groups=in_channels, bias=False),
-        build_norm_layer(norm_cfg, in_channels)[1],
-        build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
-        build_norm_layer(norm_cfg, out_channels)[1],
-    ]
-    if with_relu:
-        layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 stride: int,
+                 with_relu: bool,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN')) -> None:
+        layers = [
+            build_conv_layer(conv_cfg, in_channels, in_channels, kernel_size=3, stride=stride,
+                             padding=1, groups=in_channels, bias=False),
+            build_norm_layer(norm_cfg, in_channels)[1],
+            build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
+            build_norm_layer(norm_cfg, out_channels)[1],
+        ]
+        if with_relu:
+            layers.append(nn.ReLU())
+        super().__init__(*layers)
+
+    @property
+    def depthwise(self) -> nn.Conv2d:
+        return self[0]
+
+    @property
+    def pointwise(self) -> nn.Conv2d:
+        return self[2]
+
+    def set_convs(self, depthwise: nn.Conv2d, pointwise: nn.Conv2d) -> None:
+        """Replace both convs (deploy transformations), at their checkpoint positions."""
+        self[0], self[2] = depthwise, pointwise
 
 
 class DepthwiseSeparable(nn.Module):

@@ -49,18 +49,24 @@ def channel_shuffle(x: Tensor, groups: int) -> Tensor:
     return x.unflatten(1, (groups, -1)).transpose(1, 2).flatten(1, 2)
 
 
-def shuffle_concat(a: Tensor, b: Tensor, size: Optional[Size] = None) -> Tensor:
+def shuffle_concat(a: Tensor, b: Tensor, shape: Optional[Tuple[int, int, int]] = None) -> Tensor:
     """``channel_shuffle(torch.cat((a, b), dim=1), 2)`` in one copy instead of two.
 
     Output channel ``2k`` is ``a[:, k]`` and ``2k + 1`` is ``b[:, k]``: stacking on a new axis
     after the channels writes exactly that layout, and merging the two axes is then a view.
 
-    Shapes: a, b (N, C, H, W) -> (N, 2C, H, W); ``size`` = (H, W) when known in advance.
+    Shapes: a, b (N, C, H, W) -> (N, 2C, H, W); ``shape`` = (2C, H, W) when known in advance.
     """
     stacked = torch.stack((a, b), dim=2)
-    if size is None:
+    if shape is None:
         return stacked.flatten(1, 2)
-    return stacked.reshape(-1, 2 * a.shape[1], *size)
+    return stacked.reshape(-1, *shape)
+
+
+def split_halves(x: Tensor, channels: int) -> Tuple[Tensor, Tensor]:
+    """(N, 2 * channels, H, W) -> two (N, channels, H, W) views; ``torch.chunk`` with the size
+    given, so that a traced graph splits by a constant instead of computing it from a shape."""
+    return torch.split(x, [channels, channels], dim=1)
 
 
 def integer_factors(low_size: Sequence[int], size: Sequence[int]) -> Optional[Size]:

@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from torch import nn
 
-from engine import build_model
+from engine import RUNTIMES, RuntimeForward, build_model, check_backend
 from litehrnet.deploy import switch_to_deploy
 from pose.registry import DATASETS
 
@@ -17,7 +17,8 @@ def init_model(config: Union[str, Config],
                device: str = 'cpu',
                cfg_options: Optional[dict] = None,
                trust_checkpoint: bool = False,
-               deploy: bool = False) -> nn.Module:
+               backend: str = 'pytorch',
+               threads: int = 0) -> nn.Module:
     """Build a top-down pose model in eval mode, optionally loading a checkpoint.
 
     Built by :func:`engine.build_model`: checkpoints load weights-only and strictly (a
@@ -26,11 +27,15 @@ def init_model(config: Union[str, Config],
     checkpoint the weights get the config's initialisation. ``model.dataset_meta`` comes from
     the checkpoint, else from the config's test dataset.
 
-    ``deploy=True`` converts the loaded model to the inference fast path
-    (:func:`litehrnet.deploy.switch_to_deploy`: BatchNorm folded, Lite-HRNet modules in deploy
-    mode); the predictions agree with the trained model to about 1e-6, and the model can no
-    longer train.
+    Args:
+        backend: what computes the heatmaps (:data:`engine.BACKENDS`): 'pytorch', the
+            trained modules; 'deploy', their inference form
+            (:func:`litehrnet.deploy.switch_to_deploy`: BatchNorm folded, about 1e-6 from
+            'pytorch'; the model can no longer train); 'onnxruntime' or 'openvino', the
+            exported graph in that runtime (:class:`engine.RuntimeForward`; on the CPU).
+        threads: the runtime's threads (0: its default).
     """
+    check_backend(backend)
     model = build_model(config, checkpoint, cfg_options=cfg_options,
                         trust_checkpoint=trust_checkpoint)
     if checkpoint is None:
@@ -39,8 +44,10 @@ def init_model(config: Union[str, Config],
         dataset_cfg = model.cfg.test_dataloader.dataset
         model.dataset_meta = DATASETS.get(dataset_cfg.type)._load_metainfo(
             dataset_cfg.get('metainfo'))
-    if deploy:
+    if backend == 'deploy':
         model = switch_to_deploy(model)
+    elif backend in RUNTIMES:
+        model.runtime = RuntimeForward(model, backend, threads)
     return model.to(device).eval()
 
 

@@ -1,12 +1,13 @@
 """Build a segmentor for inference, for ``mmseg.apis.inference_model``: weights-only
 checkpoint loading and, optionally, the Lite-HRNet inference fast path."""
-from typing import Optional, Union
+from typing import Callable, List, Optional, Union
 
 from mmengine.config import Config
 from mmseg.models import BaseSegmentor
 from mmseg.registry import DATASETS
+from torch import Tensor
 
-from engine import build_model
+from engine import RUNTIMES, RuntimeForward, build_model, check_backend
 from litehrnet.deploy import switch_to_deploy
 
 
@@ -23,20 +24,42 @@ def init_model(config: Union[str, Config],
                device: str = 'cpu',
                cfg_options: Optional[dict] = None,
                trust_checkpoint: bool = False,
-               deploy: bool = False) -> BaseSegmentor:
+               backend: str = 'pytorch',
+               threads: int = 0) -> BaseSegmentor:
     """A segmentor in eval mode on ``device``, built by :func:`engine.build_model`.
 
     Weights load weights-only and strictly (torch >= 2.6 refuses mmengine's checkpoint
     metadata otherwise) unless ``trust_checkpoint`` is set. ``dataset_meta`` (classes, palette)
     comes from the checkpoint, else from the config's test dataset. SyncBN becomes BN (one
-    process). ``deploy=True`` converts the model to the inference fast path
-    (:func:`litehrnet.deploy.switch_to_deploy`: BatchNorm folded in backbone and decode head,
-    Lite-HRNet modules in deploy mode); logits agree with the trained model to about 1e-5.
+    process).
+
+    Args:
+        backend: what computes the logits (:data:`engine.BACKENDS`): 'pytorch', the trained
+            modules; 'deploy', their inference form (:func:`litehrnet.deploy.switch_to_deploy`:
+            BatchNorm folded in backbone and decode head, about 1e-5 from 'pytorch'; the model
+            can no longer train); 'onnxruntime' or 'openvino', the exported graph in that
+            runtime, one graph per image size (:class:`engine.RuntimeForward`; on the CPU).
+        threads: the runtime's threads (0: its default).
     """
+    check_backend(backend)
     model = build_model(config, checkpoint, cfg_options=cfg_options,
                         trust_checkpoint=trust_checkpoint)
     if getattr(model, 'dataset_meta', None) is None:
         model.dataset_meta = config_dataset_meta(model)
-    if deploy:
+    if backend == 'deploy':
         model = switch_to_deploy(model)
+    elif backend in RUNTIMES:
+        route_logits_through(model, RuntimeForward(model, backend, threads))
     return model.to(device).eval()
+
+
+def route_logits_through(model: BaseSegmentor, runtime: Callable[[Tensor], Tensor]) -> None:
+    """Make ``model`` compute its logits with ``runtime`` (in place).
+
+    mmseg's ``EncoderDecoder.encode_decode`` runs backbone and decode head, then resizes the
+    logits to the image; the runtime replaces the first part, the resizing stays mmseg's.
+    """
+    def encode_decode(inputs: Tensor, batch_img_metas: List[dict]) -> Tensor:
+        return model.decode_head.predict_by_feat(runtime(inputs), batch_img_metas)
+
+    model.encode_decode = encode_decode

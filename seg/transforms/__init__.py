@@ -1,5 +1,5 @@
 """Pipeline steps (registered in mmseg's ``TRANSFORMS``)."""
 from .check_seg_label import CheckSegLabel
-from .loading import LoadSegAnnotations
+from .loading import LoadImage, LoadSegAnnotations
 
-__all__ = ['CheckSegLabel', 'LoadSegAnnotations']
+__all__ = ['CheckSegLabel', 'LoadImage', 'LoadSegAnnotations']

@@ -25,12 +25,15 @@ class AugmentedSamples(Dataset):
 
 class ToyModel(BaseModel):
     """Loss = mean of w * x; records every batch it sees; the loss is NaN from iteration
-    ``nan_from`` (1-based) on."""
+    ``nan_from`` (1-based) on; from iteration ``nan_grad_from`` on, the loss stays finite but
+    its gradient is NaN."""
 
-    def __init__(self, nan_from: Optional[int] = None) -> None:
+    def __init__(self, nan_from: Optional[int] = None,
+                 nan_grad_from: Optional[int] = None) -> None:
         super().__init__()
         self.weight = torch.nn.Parameter(torch.ones(2))
         self.nan_from = nan_from
+        self.nan_grad_from = nan_grad_from
         self.batches: List[torch.Tensor] = []
 
     def forward(self, x, data_samples=None, mode='loss'):
@@ -39,17 +42,21 @@ class ToyModel(BaseModel):
         loss = (batch * self.weight).mean()
         if self.nan_from is not None and len(self.batches) >= self.nan_from:
             loss = loss * float('nan')
+        if self.nan_grad_from is not None and len(self.batches) >= self.nan_grad_from:
+            # Adds 0 to the loss; its gradient is sqrt'(0) * 0 = inf * 0 = NaN.
+            loss = loss + torch.sqrt(self.weight - self.weight).sum()
         return dict(loss=loss)
 
 
 @pytest.fixture
 def toy_runner(tmp_path) -> Callable[..., Runner]:
-    """``toy_runner(nan_from=None, **overrides)``: an iteration-based Runner of a ToyModel on
-    AugmentedSamples (batches of 2, SGD, a checkpoint every 2 iterations), in
-    ``tmp_path / 'work'``; ``overrides`` replace Runner arguments."""
-    def build(nan_from: Optional[int] = None, **overrides) -> Runner:
+    """``toy_runner(nan_from=None, nan_grad_from=None, **overrides)``: an iteration-based
+    Runner of a ToyModel on AugmentedSamples (batches of 2, SGD, a checkpoint every 2
+    iterations), in ``tmp_path / 'work'``; ``overrides`` replace Runner arguments."""
+    def build(nan_from: Optional[int] = None, nan_grad_from: Optional[int] = None,
+              **overrides) -> Runner:
         cfg = dict(
-            model=ToyModel(nan_from),
+            model=ToyModel(nan_from, nan_grad_from),
             work_dir=str(tmp_path / 'work'),
             train_dataloader=dict(dataset=AugmentedSamples(), batch_size=2, num_workers=0,
                                   sampler=dict(type='InfiniteSampler', shuffle=True)),

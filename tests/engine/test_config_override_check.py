@@ -1,10 +1,13 @@
 """--cfg-options keys are checked against the config before anything is merged or built."""
+import copy
+
 import pytest
 from mmengine.config import Config
 
 from engine import UnknownConfigKeyError, check_override_keys
 
 POSE = 'configs/pose/demo/litehrnet_18_coco-sample_256x192.py'
+SEG = 'configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py'
 
 
 @pytest.fixture(scope='module')
@@ -35,6 +38,7 @@ def test_misspelt_keys_are_refused_naming_the_key_and_the_close_match(cfg, key, 
     'param_scheduler.1.milestones',
     'model.backbone.with_cp',  # new arguments of something built (a dict with a type)
     'model.backbone.init_cfg.checkpoint',
+    'model.init_cfg.checkpoint',  # a new dict argument
     'train_dataloader.dataset.pipeline.0.skip_corrupt',
     'randomness.deterministic',  # a new last key that resembles no existing one
     'model_wrapper_cfg.find_unused_parameters',  # top-level keys the Runner reads
@@ -42,6 +46,35 @@ def test_misspelt_keys_are_refused_naming_the_key_and_the_close_match(cfg, key, 
 ])
 def test_existing_and_legitimate_new_keys_are_accepted(cfg, key):
     check_override_keys(cfg, {key: 1})
+
+
+def test_a_wrapped_dataset_s_pipeline_is_named_where_it_is():
+    """Segmentation datasets are wrapped (CheckedDataset): the pose path to the pipeline would
+    add a ``pipeline`` argument to the wrapper and fail in its constructor with a TypeError."""
+    seg = Config.fromfile(SEG)
+    with pytest.raises(UnknownConfigKeyError) as error:
+        check_override_keys(seg, {'train_dataloader.dataset.pipeline.0.skip_corrupt': True})
+    assert str(error.value) == (
+        "--cfg-options train_dataloader.dataset.pipeline.0.skip_corrupt: "
+        "train_dataloader.dataset has no key 'pipeline' (its keys: dataset, hint, type); did "
+        "you mean train_dataloader.dataset.dataset.pipeline.0.skip_corrupt?")
+    check_override_keys(seg, {'train_dataloader.dataset.dataset.pipeline.0.skip_corrupt': True})
+
+
+def test_a_new_dict_argument_is_not_taken_for_a_wrapped_one(cfg):
+    """Only a path through a list index must exist below: ``model.init_cfg`` is a new argument
+    of the model even when its backbone has an ``init_cfg`` of its own."""
+    with_backbone_init = copy.deepcopy(cfg)
+    with_backbone_init.model.backbone.init_cfg = dict(type='Pretrained', checkpoint='a.pth')
+    check_override_keys(with_backbone_init, {'model.init_cfg.type': 'Pretrained',
+                                             'model.init_cfg.checkpoint': 'b.pth'})
+
+
+def test_a_list_index_under_a_new_argument_is_refused(cfg):
+    with pytest.raises(UnknownConfigKeyError, match=(
+            r"model.backbone has no key 'stages' \(its keys: .*\), so there is no list to "
+            r'index in model.backbone.stages.0.with_cp')):
+        check_override_keys(cfg, {'model.backbone.stages.0.with_cp': True})
 
 
 def test_checking_does_not_change_the_config(cfg):

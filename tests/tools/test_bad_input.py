@@ -1,7 +1,7 @@
 """Bad input stops tools/train.py with an error that names the culprit, before it can waste a
 run: missing data, a corrupt image in the middle of an epoch (or, opted in, skipped and
-counted), a truncated segmentation label map, a misspelt --cfg-options key, --amp without
-CUDA."""
+counted, for pose and segmentation), a truncated segmentation label map, a misspelt
+--cfg-options key, --amp without CUDA."""
 import re
 import shutil
 
@@ -59,6 +59,28 @@ def test_corrupt_images_are_skipped_and_counted_when_opted_in(tools, tmp_path, c
     warnings = len(re.findall(rf'skipped a sample \(\d+ so far\): {skipped}', result.stdout))
     # Each of its 5 people is skipped at least once (a replacement may be corrupt too).
     assert warnings >= 5
+    report = re.search(r'(\d+) training sample\(s\) were skipped during this run: corrupt '
+                       r'images', result.stdout)
+    assert report and int(report.group(1)) == warnings
+
+
+def test_corrupt_seg_images_are_skipped_and_counted_when_opted_in(tools, tmp_path):
+    """The documented override for segmentation, whose datasets are wrapped (CheckedDataset);
+    the 3 ADE20K images are shuffled per pass, so 2 batches of 2 reach the corrupt one."""
+    root = tmp_path / 'ade'
+    shutil.copytree(tools.root / 'data/samples/ade20k/ADEChallengeData2016', root)
+    corrupt = next((root / 'images/validation').glob('*.jpg'))
+    corrupt.write_bytes(b'\xff\xd8\xff\xe0 truncated by a failed copy')
+    result = tools.train(tools.SEG_ADE, '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+                         f'train_dataloader.dataset.dataset.data_root={root}',
+                         'train_dataloader.dataset.dataset.pipeline.0.skip_corrupt=True',
+                         'train_dataloader.batch_size=2', 'train_cfg.max_iters=2',
+                         'default_hooks.logger.interval=1', *NO_VALIDATION)
+    assert result.returncode == 0, tools.tail(result)
+    assert 'Iter(train) [2/2]' in result.stdout
+    skipped = re.escape(f"Image file '{corrupt}' could not be decoded")
+    warnings = len(re.findall(rf'skipped a sample \(\d+ so far\): {skipped}', result.stdout))
+    assert warnings >= 1
     report = re.search(r'(\d+) training sample\(s\) were skipped during this run: corrupt '
                        r'images', result.stdout)
     assert report and int(report.group(1)) == warnings

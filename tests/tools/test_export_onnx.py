@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from litehrnet.deploy import ort_forward, ort_session
-from engine import TensorForward, build_model
+from engine import TensorForward, build_model, runtime_session
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('export_onnx',
@@ -18,9 +18,16 @@ spec = importlib.util.spec_from_file_location('export_onnx',
 export_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(export_tool)
 
+# Every pose variant, and segmentors reading one branch and all four (whose outputs the
+# shuffle-free form must put back in channel order); both forms of the Lite stages.
 CASES = [
     ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), []),
+    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), ['--form', 'split']),
+    ('configs/pose/lite_hrnet/coco/litehrnet_30_coco_256x192.py', (64, 48), []),
+    ('configs/pose/naive_litehrnet/coco/naive_litehrnet_18_coco_256x192.py', (64, 48), []),
+    ('configs/pose/naive_litehrnet/coco/wider_naive_litehrnet_18_coco_256x192.py', (64, 48), []),
     ('configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
+    ('configs/seg/fcn-resize-concat_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
 ]
 
 
@@ -57,3 +64,25 @@ def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, sha
         got = run(x)
         assert got.shape == expected.shape
         assert np.abs(got - expected).max() <= 1e-4
+
+
+def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys):
+    """The default (shuffle-free) form of a Lite model: no split, concatenation of branch
+    halves, reshape or exporter debris left, and OpenVINO agrees with PyTorch. (At a size
+    whose branches all halve exactly: otherwise a resize to an odd size reads a shape.)"""
+    config = 'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py'
+    checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
+    _checkpoint(config, checkpoint)
+    monkeypatch.setattr(sys, 'argv', ['export_onnx.py', str(ROOT / config), str(checkpoint),
+                                      '--out', str(out), '--dynamic-batch', '--shape', '128', '96'])
+    assert export_tool.main() == 0
+    printed = capsys.readouterr().out
+    assert 'traced graph:' in printed and 'written graph:' in printed
+    ops = {node.op_type for node in onnx.load(str(out)).graph.node}
+    assert not ops & {'Identity', 'Constant', 'Unsqueeze', 'Reshape', 'Transpose', 'Shape'}
+    model = build_model(str(ROOT / config), str(checkpoint))
+    run = runtime_session(str(out), 'openvino', threads=1)
+    x = torch.randn(2, 3, 128, 96)
+    with torch.no_grad():
+        expected = TensorForward(model)(x).numpy()
+    assert np.abs(run(x.numpy()) - expected).max() <= 1e-4

@@ -1,13 +1,21 @@
-"""A run killed (SIGKILL) after its first checkpoint and resumed with --resume ends with the
-weights and logged losses of an uninterrupted run: same seed, --deterministic, checkpoints
-loaded weights-only through engine's allow-list (no --trust-checkpoint)."""
+"""A run killed (SIGKILL) and resumed with --resume ends with the weights and logged losses of an
+uninterrupted run: same seed, --deterministic, checkpoints loaded weights-only through engine's
+allow-list (no --trust-checkpoint). Killed between iterations, or while writing a checkpoint;
+a truncated last checkpoint (a crash) is passed over; and a second run into the same work dir
+is refused instead of interleaving its checkpoints with the first one's."""
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
-from engine import load_checkpoint_file
+import pytest
 
+from engine import is_complete_checkpoint, load_checkpoint_file
+
+HERE = Path(__file__).resolve().parent
 # 2 epochs of 3 iterations (6 of the COCO sample's people, batches of 2), a checkpoint per
 # epoch, every iteration's raw loss logged, no validation; random flips, scalings and
 # rotations on.
@@ -17,43 +25,123 @@ OPTIONS = ['--seed', '7', '--deterministic', '--cfg-options', 'train_cfg.max_epo
            'default_hooks.checkpoint.save_best=None', 'default_hooks.logger.interval=1',
            'log_processor.window_size=1', 'val_cfg=None', 'val_dataloader=None',
            'val_evaluator=None']
+# tools/train.py, with checkpoint_write_pause imported first.
+PAUSED_TRAIN = ('import checkpoint_write_pause, runpy; '
+                'runpy.run_path("tools/train.py", run_name="__main__")')
+DEADLINE = 240
 
 
-def test_killed_and_resumed_run_matches_uninterrupted_run(tools, tmp_path):
-    whole_dir, killed_dir = tmp_path / 'whole', tmp_path / 'killed'
-    env = tools.env()
-    # The uninterrupted run and the run to kill share the 2 cores.
-    whole = subprocess.Popen(
-        tools.train_command(tools.POSE_COCO, '--work-dir', str(whole_dir), *OPTIONS),
-        cwd=tools.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+@pytest.fixture(scope='module')
+def whole_run(tools, tmp_path_factory) -> Path:
+    """The work dir of the uninterrupted run."""
+    work_dir = tmp_path_factory.mktemp('whole')
+    result = tools.train(tools.POSE_COCO, '--work-dir', str(work_dir), *OPTIONS)
+    assert result.returncode == 0, tools.tail(result)
+    return work_dir
+
+
+def test_killed_and_resumed_run_matches_uninterrupted_run(tools, tmp_path, whole_run):
+    killed_dir = tmp_path / 'killed'
     victim = subprocess.Popen(
         tools.train_command(tools.POSE_COCO, '--work-dir', str(killed_dir), *OPTIONS),
-        cwd=tools.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    _kill_after_first_checkpoint(victim, killed_dir)
+        cwd=tools.root, env=tools.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    _kill_when(victim, lambda: (killed_dir / 'last_checkpoint').exists())
     assert (killed_dir / 'epoch_1.pth').is_file()
     assert not (killed_dir / 'epoch_2.pth').exists(), 'the run ended before it was killed'
 
     resumed = tools.train(tools.POSE_COCO, '--work-dir', str(killed_dir), *OPTIONS, '--resume')
     assert resumed.returncode == 0, tools.tail(resumed)
     assert 'Auto resumed from the latest checkpoint' in resumed.stdout
-    assert whole.wait(timeout=240) == 0
-
-    whole_losses, resumed_losses = _losses(tools, whole_dir), _losses(tools, killed_dir)
-    assert sorted(whole_losses) == list(range(1, 7))
-    assert resumed_losses == whole_losses  # iterations 1.. of the killed run, then the resumed
-    difference = _max_weight_difference(whole_dir / 'epoch_2.pth', killed_dir / 'epoch_2.pth')
-    assert difference <= 1e-6
+    _assert_same_run(tools, whole_run, killed_dir)
 
 
-def _kill_after_first_checkpoint(process: subprocess.Popen, work_dir) -> None:
-    """SIGKILL ``process`` as soon as it has recorded its first checkpoint."""
-    deadline = time.monotonic() + 240
-    while not (work_dir / 'last_checkpoint').exists():
+def test_killed_while_writing_a_checkpoint_resumes_from_the_last_complete_one(tools, tmp_path,
+                                                                             whole_run):
+    killed_dir, marker = tmp_path / 'killed', tmp_path / 'writing_epoch_2'
+    victim = subprocess.Popen(
+        [sys.executable, '-c', PAUSED_TRAIN, tools.POSE_COCO, '--work-dir', str(killed_dir),
+         *OPTIONS], cwd=tools.root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        env=tools.env({'PYTHONPATH': str(HERE), 'PAUSE_CHECKPOINT_WRITE': 'epoch_2.pth',
+                       'PAUSE_MARKER': str(marker)}))
+    _kill_when(victim, marker.exists)
+    # Half of epoch_2 was on disk, under a temporary name only: every file with a
+    # checkpoint's name is complete.
+    assert sorted(path.name for path in killed_dir.glob('*.pth')) == ['epoch_1.pth']
+    assert is_complete_checkpoint(str(killed_dir / 'epoch_1.pth'))
+
+    resumed = tools.train(tools.POSE_COCO, '--work-dir', str(killed_dir), *OPTIONS, '--resume')
+    assert resumed.returncode == 0, tools.tail(resumed)
+    assert f'Auto resumed from the latest checkpoint {killed_dir / "epoch_1.pth"}' \
+        in resumed.stdout
+    assert not list(killed_dir.glob('*.partial'))  # the re-save replaced the half-written one
+    _assert_same_run(tools, whole_run, killed_dir)
+
+
+def test_resume_passes_over_a_truncated_last_checkpoint(tools, tmp_path, whole_run):
+    """What a machine crash can leave (the small last_checkpoint write reached the disk, the
+    checkpoint's did not), or a run that re-saved a recorded name with another tool."""
+    crashed_dir = tmp_path / 'crashed'
+    crashed_dir.mkdir()
+    for name in ('epoch_1.pth', 'epoch_2.pth'):
+        shutil.copy2(whole_run / name, crashed_dir / name)
+    last = crashed_dir / 'epoch_2.pth'
+    last.write_bytes(last.read_bytes()[:last.stat().st_size // 2])
+    (crashed_dir / 'last_checkpoint').write_text(str(last))
+
+    resumed = tools.train(tools.POSE_COCO, '--work-dir', str(crashed_dir), *OPTIONS, '--resume')
+    assert resumed.returncode == 0, tools.tail(resumed)
+    assert (f'{crashed_dir / "last_checkpoint"} names {last}, which is incomplete (a run '
+            f'killed while it saved?); resuming from {crashed_dir / "epoch_1.pth"}, the newest '
+            'complete checkpoint') in resumed.stdout
+    assert 'resumed epoch: 1, iter: 3' in resumed.stdout
+    assert _max_weight_difference(whole_run / 'epoch_2.pth', last) <= 1e-6
+
+
+def test_a_second_run_into_the_same_work_dir_is_refused(tools, tmp_path):
+    work_dir = tmp_path / 'work_dirs' / 'litehrnet_18_coco-sample_256x192'
+    long_run = [*OPTIONS, 'train_cfg.max_epochs=100']
+    first = subprocess.Popen(
+        tools.train_command(tools.POSE_COCO, '--work-dir', str(work_dir), *long_run),
+        cwd=tools.root, env=tools.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    lock = work_dir / '.train.lock'
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while not (lock.exists() and lock.read_text()):
+            assert first.poll() is None, 'the first run ended on its own'
+            assert time.monotonic() < deadline, 'the first run never took the work dir'
+            time.sleep(0.05)
+        second = tools.train(tools.POSE_COCO, '--work-dir', str(work_dir), *long_run,
+                             '--resume')
+        assert first.poll() is None, 'the first run ended before the second one started'
+    finally:
+        first.kill()  # SIGKILL
+        first.wait()
+    assert second.returncode != 0
+    assert (f'WorkDirInUseError: work dir {work_dir} is in use by another training run (pid '
+            f'{first.pid} on ') in second.stdout
+    assert f'lock {lock})' in second.stdout
+    assert 'Epoch(train)' not in second.stdout
+
+
+def _kill_when(process: subprocess.Popen, ready) -> None:
+    """SIGKILL ``process`` as soon as ``ready()``."""
+    deadline = time.monotonic() + DEADLINE
+    while not ready():
         assert process.poll() is None, 'the run to kill ended on its own'
-        assert time.monotonic() < deadline, 'no checkpoint within the time limit'
+        assert time.monotonic() < deadline, 'the run did not get there within the time limit'
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def _assert_same_run(tools, whole_dir: Path, resumed_dir: Path) -> None:
+    """The same losses at every iteration (the killed run's, then the resumed one's) and the
+    same final weights as the uninterrupted run."""
+    whole_losses, resumed_losses = _losses(tools, whole_dir), _losses(tools, resumed_dir)
+    assert sorted(whole_losses) == list(range(1, 7))
+    assert resumed_losses == whole_losses
+    difference = _max_weight_difference(whole_dir / 'epoch_2.pth', resumed_dir / 'epoch_2.pth')
+    assert difference <= 1e-6
 
 
 def _losses(tools, work_dir) -> dict:

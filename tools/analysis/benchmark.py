@@ -1,14 +1,15 @@
 """Throughput of a pose or segmentation model, against the original implementation.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
-        [--backend eager|deploy|compile|onnxruntime] [--channels-last]
+        [--backend eager|deploy|compile|onnxruntime|openvino|all ...] [--channels-last]
         [--train] [--data] [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
-backend and of the reference eager model -- the same weights and head, with the backbone run by
+backends and of the reference eager model -- the same weights and head, with the backbone run by
 ``litehrnet.reference`` (the original implementation: original module order, no
 folding) -- timed in turns in this process. Prints img/s and ms per batch (median, IQR, min,
-max), the ratio of medians, and the largest output difference from our eager model.
+max), and for each backend the ratio of medians and the largest output difference from our
+eager model. onnxruntime and openvino run the exported graph in the form each runs fastest.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
 synthetic batch, ours (eager) against the reference, and the largest difference between the
@@ -52,7 +53,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument('--threads', type=int, default=os.cpu_count(),
                         help='intra-op CPU threads (default: all cores)')
-    parser.add_argument('--backend', choices=BACKENDS, default='eager')
+    parser.add_argument('--backend', nargs='+', choices=BACKENDS + ('all', ), default=['eager'],
+                        help='one or more backends, timed in turns with the reference in one '
+                        'run; all: every backend')
     parser.add_argument('--channels-last', action='store_true',
                         help='deploy/compile: channels-last weights and inputs')
     parser.add_argument('--train', action='store_true', help='time training steps')
@@ -69,11 +72,13 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.train and args.data:
         parser.error('--train and --data are separate benchmarks: give one')
+    if 'all' in args.backend:
+        args.backend = list(BACKENDS)
     return args
 
 
 def header(args: argparse.Namespace, shape) -> str:
-    mode = 'data pipeline' if args.data else 'training' if args.train else args.backend
+    mode = 'data pipeline' if args.data else 'training' if args.train else ', '.join(args.backend)
     return (f'{args.config}\n  {mode}, batch {args.batch_size}, input {shape[0]}x{shape[1]}, '
             f'{args.device}, {torch.get_num_threads()} threads, torch {torch.__version__}, '
             f'{platform.processor() or platform.machine()}')
@@ -87,16 +92,19 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
     x = torch.randn(args.batch_size, 3, *shape,
                     generator=torch.Generator().manual_seed(0)).to(args.device)
     reference = reference_candidate(model, x)
-    ours = candidate(args.backend, model, x, threads=args.threads,
-                     channels_last=args.channels_last)
+    ours = {backend: candidate(backend, model, x, threads=args.threads,
+                               channels_last=args.channels_last) for backend in args.backend}
     eager_out = candidate('eager', model, x).output()
-    diff = (ours.output() - eager_out).abs().max().item()
-    timings = time_alternating({'reference': reference.run, args.backend: ours.run},
+    diffs = {backend: (c.output() - eager_out).abs().max().item() for backend, c in ours.items()}
+    timings = time_alternating({'reference': reference.run,
+                                **{backend: c.run for backend, c in ours.items()}},
                                args.device, args.warmup, args.runs, args.budget)
     print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
-    print_timing(f'{args.backend} ({ours.note})', timings[args.backend], args.batch_size)
-    print(f'  {ratio_line(args.backend, timings[args.backend], timings["reference"])}; '
-          f'max |{args.backend} - eager| = {diff:.2e}')
+    for backend, c in ours.items():
+        print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
+    for backend in ours:
+        print(f'  {ratio_line(backend, timings[backend], timings["reference"])}; '
+              f'max |{backend} - eager| = {diffs[backend]:.2e}')
 
 
 def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:

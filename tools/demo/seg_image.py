@@ -1,23 +1,23 @@
 """Segment an image with a trained model and save the classes painted over it.
 
     python tools/demo/seg_image.py IMG CONFIG CHECKPOINT --out FILE [--opacity 0.5]
-        [--device cpu] [--trust-checkpoint] [--deploy]
+        [--device cpu] [--trust-checkpoint] [--backend pytorch|deploy|onnxruntime|openvino]
 
 Uses ``seg.apis.init_model`` (weights-only loading) and mmseg's ``inference_model`` (the
 config's test pipeline, whole-image inference) and its ``SegLocalVisualizer`` with the class
 names and palette stored in the checkpoint (those of the config's dataset when the checkpoint
-has none). ``--deploy`` runs the inference fast path (BatchNorm folded, Lite-HRNet in deploy
-mode).
+has none). ``--backend`` picks what computes the logits (see ``seg.apis.init_model``).
 """
 import argparse
 import os
 import os.path as osp
 
 import mmcv
-
 from mmseg.apis import inference_model
 from mmseg.models import BaseSegmentor
 from mmseg.visualization import SegLocalVisualizer
+
+from engine import add_inference_arguments
 from seg.apis import init_model
 
 
@@ -30,11 +30,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--out', required=True, help='where to write the overlay picture')
     parser.add_argument('--opacity', type=float, default=0.5,
                         help='opacity of the painted classes, in (0, 1]')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='allow a checkpoint that needs arbitrary unpickling')
-    parser.add_argument('--deploy', action='store_true',
-                        help='inference fast path: BatchNorm folded, Lite-HRNet in deploy mode')
+    add_inference_arguments(parser)
     args = parser.parse_args()
     if not 0 < args.opacity <= 1:
         parser.error(f'--opacity must be in (0, 1], got {args.opacity}')
@@ -42,9 +38,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def load_model(config: str, checkpoint: str, device: str, trust: bool,
-               deploy: bool = False) -> BaseSegmentor:
+               backend: str = 'pytorch', threads: int = 0) -> BaseSegmentor:
     """The segmentor of ``seg.apis.init_model``, weights loaded weights-only unless ``trust``."""
-    return init_model(config, checkpoint, device=device, trust_checkpoint=trust, deploy=deploy)
+    return init_model(config, checkpoint, device=device, trust_checkpoint=trust,
+                      backend=backend, threads=threads)
 
 
 def main() -> None:
@@ -52,7 +49,7 @@ def main() -> None:
     if not osp.isfile(args.img):
         raise FileNotFoundError(f'image not found: {args.img}')
     model = load_model(args.config, args.checkpoint, args.device, args.trust_checkpoint,
-                       args.deploy)
+                       args.backend, args.threads)
     result = inference_model(model, args.img)
     visualizer = SegLocalVisualizer(alpha=args.opacity)
     visualizer.dataset_meta = dict(classes=model.dataset_meta['classes'],

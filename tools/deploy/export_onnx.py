@@ -1,17 +1,25 @@
 """Export a pose or segmentation model to ONNX and check it against PyTorch in onnxruntime.
 
     python tools/deploy/export_onnx.py CONFIG CKPT --out FILE [--dynamic-batch] [--shape H W]
-        [--opset 17] [--atol 1e-4] [--trust-checkpoint]
+        [--opset 17] [--atol 1e-4] [--form shuffle-free|split] [--no-simplify]
+        [--trust-checkpoint]
 
 The exported graph is the model's tensor-mode forward (pose: heatmaps (N, K, H/4, W/4);
 segmentation: logits (N, classes, H/4, W/4)) in deploy mode (litehrnet.deploy), with every
 spatial size fixed by --shape (default: the config's input size) and, with --dynamic-batch, a
-symbolic batch axis. The tool then runs the file in onnxruntime at batch 1 (and 3 with
---dynamic-batch) and fails if the largest absolute difference from the PyTorch eager model
-exceeds --atol. CKPT may be 'none' for an untrained model (to try the export).
+symbolic batch axis. Lite stages are written in --form: shuffle-free (default; the channel
+shuffles folded into the weights of the layers that read them, no split, concatenation or
+reshape left: the fastest graph, in OpenVINO) or split (split and shuffle as trained: what
+onnxruntime runs fastest); see docs/benchmarks.md. The file is simplified (onnxslim: constants
+folded, the exporter's Identity/Constant nodes and constant shape arithmetic removed;
+--no-simplify keeps the traced graph), and the tool prints the node count and operator
+histogram of the traced and of the written graph. It then runs the file in onnxruntime at
+batch 1 (and 3 with --dynamic-batch) and fails if the largest absolute difference from the
+PyTorch model exceeds --atol. CKPT may be 'none' for an untrained model (to try the export).
 """
 import argparse
 import sys
+from typing import Counter
 
 import torch
 
@@ -32,9 +40,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--atol', type=float, default=1e-4,
                         help='largest accepted |onnxruntime - PyTorch|')
+    parser.add_argument('--form', choices=['shuffle-free', 'split'], default='shuffle-free',
+                        help='how Lite stages are written (Naive ones are always split)')
+    parser.add_argument('--no-simplify', action='store_true',
+                        help='write the traced graph as it is')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a checkpoint that needs arbitrary unpickling')
     return parser.parse_args()
+
+
+def histogram_line(histogram: Counter[str]) -> str:
+    """``1095 nodes: Conv 301, Relu 112, ...``, most frequent operator first."""
+    ops = ', '.join(f'{op} {count}' for op, count in histogram.most_common())
+    return f'{sum(histogram.values())} nodes: {ops}'
 
 
 def main() -> int:
@@ -42,8 +60,12 @@ def main() -> int:
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     model = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
     shape = tuple(args.shape) if args.shape else config_input_shape(model.cfg)
-    export_onnx(TensorForward(model), shape, args.out, dynamic_batch=args.dynamic_batch,
-                opset=args.opset)
+    traced, written = export_onnx(TensorForward(model), shape, args.out,
+                                  dynamic_batch=args.dynamic_batch, opset=args.opset,
+                                  simplify=not args.no_simplify,
+                                  shuffle_free=args.form == 'shuffle-free')
+    print(f'traced graph:  {histogram_line(traced)}')
+    print(f'written graph: {histogram_line(written)}')
     batches = (1, 3) if args.dynamic_batch else (1, )
     generator = torch.Generator().manual_seed(0)
     inputs = [torch.randn(n, 3, *shape, generator=generator) for n in batches]

@@ -5,13 +5,17 @@ default_scope = 'mmseg'
 custom_imports = dict(imports=['litehrnet', 'engine', 'seg'],
                       allow_failed_imports=False)
 
-# Hooks of the shared `engine` package: stop at the first NaN/inf loss (keeping the last good
-# checkpoint), reseed the augmentations per iteration (a resumed run repeats the uninterrupted
-# one), and report the samples skipped by opt-in transforms (e.g. LoadImage(skip_corrupt=True)).
+# Hooks of the shared `engine` package: stop at the first NaN/inf loss or weight (keeping the
+# last good checkpoint), reseed the augmentations per iteration (a resumed run repeats the
+# uninterrupted one), report the samples skipped by opt-in transforms (e.g.
+# LoadImage(skip_corrupt=True)), write checkpoints atomically (a killed run leaves no truncated
+# one), and let --deterministic run on CUDA (ops without a deterministic kernel warn).
 custom_hooks = [
     dict(type='NonFiniteLossHook'),
     dict(type='AugmentationSeedHook'),
     dict(type='SkippedSampleReportHook'),
+    dict(type='AtomicCheckpointHook'),
+    dict(type='DeterministicWarnOnlyHook'),
 ]
 
 # The fork's runs were seeded with 0 and not deterministic ("Set random seed to 0,

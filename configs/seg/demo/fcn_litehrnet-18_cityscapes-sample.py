@@ -23,7 +23,7 @@ model = dict(
     decode_head=dict(norm_cfg=norm_cfg))
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes={{_base_.num_classes}}),
     dict(type='RandomResize', scale=(256, 128), ratio_range=(0.75, 1.5), keep_ratio=True),

@@ -1,5 +1,5 @@
 """Top-down pose estimator: a person crop in, keypoints in image coordinates out."""
-from typing import List, Optional, Union
+from typing import Callable, List, Optional, Union
 
 from mmengine.model import BaseModel
 from torch import Tensor
@@ -35,6 +35,10 @@ class TopdownPoseEstimator(BaseModel):
             the published setting.
         data_preprocessor: normalisation and batching (``ImgDataPreprocessor``).
 
+    ``runtime``: None, or a function computing the 'tensor' mode's heatmaps instead of the
+    backbone and head (an exported graph in an inference runtime, set by
+    ``pose.apis.init_model(backend=...)``, see :class:`engine.RuntimeForward`).
+
     ``forward`` modes: 'tensor' -> heatmaps (N, K, H/4, W/4) from (N, 3, H, W) inputs;
     'loss' -> dict of losses; 'predict' -> the data samples with ``pred_instances``
     (keypoints (1, K, 2) in image pixels, keypoint_scores (1, K), bboxes, bbox_scores).
@@ -53,6 +57,7 @@ class TopdownPoseEstimator(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.head = MODELS.build(head)
         self.test_cfg = {'flip_test': True, 'shift_heatmap': True, **(test_cfg or {})}
+        self.runtime: Optional[Callable[[Tensor], Tensor]] = None
         self._register_load_state_dict_pre_hook(self._rename_released_keys)
 
     @staticmethod
@@ -65,22 +70,28 @@ class TopdownPoseEstimator(BaseModel):
     def forward(self, inputs: Tensor, data_samples: Optional[list] = None,
                 mode: str = 'tensor') -> Union[Tensor, dict, list]:
         if mode == 'tensor':
-            return self.head(self.extract_feat(inputs))
+            return self.heatmaps(inputs)
         if mode == 'loss':
             return self.head.loss(self.extract_feat(inputs), data_samples)
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         raise ValueError(f'unknown forward mode {mode!r}: use tensor, loss or predict')
 
+    def heatmaps(self, inputs: Tensor) -> Tensor:
+        """(N, K, H/4, W/4) heatmaps of (N, 3, H, W) inputs, by the ``runtime`` when set."""
+        if self.runtime is not None:
+            return self.runtime(inputs)
+        return self.head(self.extract_feat(inputs))
+
     def predict(self, inputs: Tensor, data_samples: list) -> list:
         """Keypoints of every sample, with the flip test when enabled."""
-        feats = self.extract_feat(inputs)
-        feats_flipped = None
+        heatmaps = self.heatmaps(inputs)
+        heatmaps_flipped = None
         if self.test_cfg['flip_test']:
-            feats_flipped = self.extract_feat(inputs.flip(-1))
+            heatmaps_flipped = self.heatmaps(inputs.flip(-1))
         flip_indices = data_samples[0].metainfo['flip_indices']
-        heatmaps = self.head.predict_heatmaps(feats, feats_flipped, flip_indices,
-                                              self.test_cfg['shift_heatmap'])
+        heatmaps = self.head.average_flipped(heatmaps, heatmaps_flipped, flip_indices,
+                                             self.test_cfg['shift_heatmap'])
         return self._add_predictions(self.head.decode(heatmaps), data_samples)
 
     def _add_predictions(self, preds: List, data_samples: list) -> list:

@@ -99,14 +99,15 @@ class HeatmapHead(BaseModule):
                              f'heatmap_size and out_channels match the model')
         return dict(loss_kpt=self.loss_module(pred, target, weights))
 
-    def predict_heatmaps(self, feats: Tuple[Tensor, ...], feats_flipped: Optional[Tuple],
-                         flip_indices: Sequence[int], shift_heatmap: bool) -> Tensor:
-        """Heatmaps (N, K, H, W), averaged with those of the flipped input when given."""
-        heatmaps = self.forward(feats)
-        if feats_flipped is not None:
-            flipped = flip_heatmaps(self.forward(feats_flipped), flip_indices, shift_heatmap)
-            heatmaps = (heatmaps + flipped) * 0.5
-        return heatmaps
+    @staticmethod
+    def average_flipped(heatmaps: Tensor, heatmaps_flipped: Optional[Tensor],
+                        flip_indices: Sequence[int], shift_heatmap: bool) -> Tensor:
+        """Heatmaps (N, K, H, W) averaged with those of the flipped input, when given,
+        flipped back (keypoints swapped by ``flip_indices``, optionally shifted a pixel)."""
+        if heatmaps_flipped is None:
+            return heatmaps
+        flipped = flip_heatmaps(heatmaps_flipped, flip_indices, shift_heatmap)
+        return (heatmaps + flipped) * 0.5
 
     def decode(self, heatmaps: Tensor) -> List[InstanceData]:
         """Keypoints (1, K, 2) in input-image pixels and scores (1, K), one per sample."""

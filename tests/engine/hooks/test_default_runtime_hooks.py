@@ -5,7 +5,8 @@ from mmengine.registry import HOOKS
 
 import engine  # noqa: F401  registers the hooks
 
-HOOK_TYPES = ['NonFiniteLossHook', 'AugmentationSeedHook', 'SkippedSampleReportHook']
+HOOK_TYPES = ['NonFiniteLossHook', 'AugmentationSeedHook', 'SkippedSampleReportHook',
+              'AtomicCheckpointHook', 'DeterministicWarnOnlyHook']
 
 
 @pytest.mark.parametrize('config', [

@@ -42,7 +42,7 @@ def test_shuffle_concat_equals_concat_then_shuffle():
     a, b = torch.randn(2, 6, 3, 5), torch.randn(2, 6, 3, 5)
     expected = channel_shuffle(torch.cat((a, b), dim=1), 2)
     assert torch.equal(shuffle_concat(a, b), expected)
-    assert torch.equal(shuffle_concat(a, b, size=(3, 5)), expected)
+    assert torch.equal(shuffle_concat(a, b, shape=(12, 3, 5)), expected)
 
 
 @pytest.mark.parametrize('low,size', [((4, 3), (16, 12)), ((3, 2), (5, 3))])

@@ -80,7 +80,7 @@ def test_deployed_model_predicts_as_the_trained_one(tmp_path, trained_state):
     path = tmp_path / 'model.pth'
     torch.save({'state_dict': trained_state}, path)
     eager = init_model(CONFIG, str(path))
-    deployed = init_model(CONFIG, str(path), deploy=True)
+    deployed = init_model(CONFIG, str(path), backend='deploy')
     assert all(m.deploy for m in deployed.modules() if type(m).__name__ == 'SpatialWeighting')
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in deployed.modules())
     x = torch.randn(2, 3, 64, 48)
@@ -89,3 +89,27 @@ def test_deployed_model_predicts_as_the_trained_one(tmp_path, trained_state):
                                    rtol=0, atol=1e-4)
     result = inference_topdown(deployed, IMAGE)[0].pred_instances
     assert result.keypoints.shape == (1, 17, 2)
+
+
+@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
+def test_runtime_backends_predict_as_pytorch(tmp_path, trained_state, backend):
+    path = tmp_path / 'model.pth'
+    torch.save({'state_dict': trained_state}, path)
+    eager = init_model(CONFIG, str(path))
+    exported = init_model(CONFIG, str(path), backend=backend, threads=1)
+    x = torch.randn(2, 3, 256, 192)
+    with torch.no_grad():
+        torch.testing.assert_close(exported(x, mode='tensor'), eager(x, mode='tensor'),
+                                   rtol=0, atol=1e-4)
+    boxes = np.array([[10, 20, 200, 300]], dtype=np.float32)
+    got = inference_topdown(exported, IMAGE, boxes)[0].pred_instances
+    expected = inference_topdown(eager, IMAGE, boxes)[0].pred_instances
+    np.testing.assert_allclose(got.keypoint_scores, expected.keypoint_scores, atol=1e-4)
+    confident = expected.keypoint_scores[0] > 0.1
+    np.testing.assert_allclose(got.keypoints[0][confident], expected.keypoints[0][confident],
+                               atol=1e-3)
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="unknown backend 'tensorrt'"):
+        init_model(CONFIG, backend='tensorrt')

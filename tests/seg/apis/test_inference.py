@@ -28,7 +28,7 @@ def _checkpoint(tmp_path: Path) -> str:
 def test_deployed_segmentor_matches_the_trained_one(tmp_path):
     checkpoint = _checkpoint(tmp_path)
     eager = init_model(CONFIG, checkpoint)
-    deployed = init_model(CONFIG, checkpoint, deploy=True)
+    deployed = init_model(CONFIG, checkpoint, backend='deploy')
     assert eager.dataset_meta['classes'][0] == 'road'
     assert all(m.deploy for m in deployed.modules() if type(m).__name__ == 'SpatialWeighting')
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in deployed.modules())
@@ -38,3 +38,12 @@ def test_deployed_segmentor_matches_the_trained_one(tmp_path):
                                    rtol=0, atol=1e-4)
     result = inference_model(deployed, IMAGE)
     assert result.pred_sem_seg.data.shape == (1, 128, 256)
+
+
+def test_onnxruntime_segmentor_segments_as_pytorch(tmp_path):
+    checkpoint = _checkpoint(tmp_path)
+    eager = init_model(CONFIG, checkpoint)
+    exported = init_model(CONFIG, checkpoint, backend='onnxruntime', threads=1)
+    expected = inference_model(eager, IMAGE)
+    got = inference_model(exported, IMAGE)
+    torch.testing.assert_close(got.seg_logits.data, expected.seg_logits.data, rtol=0, atol=1e-4)

@@ -1,4 +1,5 @@
-"""LoadSegAnnotations: a missing or undecodable label map fails naming the file."""
+"""LoadSegAnnotations and LoadImage: a missing or undecodable label map or image fails naming
+the file; LoadImage(skip_corrupt=True) skips corrupt training images instead, counted."""
 import re
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from mmengine.config import Config
 from PIL import Image
 
 from mmseg.registry import DATASETS, TRANSFORMS
+
+from engine import SkipCounter
 
 ROOT = Path(__file__).resolve().parents[3]
 LABEL = np.array([[0, 1, 2, 255], [18, 7, 7, 0]], np.uint8)
@@ -108,3 +111,63 @@ def test_real_pipeline_names_a_truncated_label_map(which, tmp_path, cityscapes_r
     with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}' could not be "
                        'decoded'):
         DATASETS.build(dataset)[0]
+
+
+def load_image(path: Path, **kwargs):
+    return TRANSFORMS.build(dict(type='LoadImage', **kwargs))(dict(img_path=str(path)))
+
+
+def corrupt_image(path: Path) -> Path:
+    path.write_bytes(b'\xff\xd8\xff\xe0 truncated by a failed copy')
+    return path
+
+
+@pytest.mark.parametrize('backend', ['cv2', 'pillow'])
+def test_load_image_loads_like_mmcv(ade_root, backend):
+    path = next((ade_root / 'images/validation').glob('*.jpg'))
+    ours = load_image(path, imdecode_backend=backend)
+    theirs = TRANSFORMS.build(dict(type='LoadImageFromFile', imdecode_backend=backend))(
+        dict(img_path=str(path)))
+    np.testing.assert_array_equal(ours['img'], theirs['img'])
+    assert ours['img_shape'] == ours['ori_shape'] == theirs['ori_shape']
+
+
+@pytest.mark.parametrize('backend', ['cv2', 'pillow'])
+def test_load_image_names_an_undecodable_or_missing_image(tmp_path, backend):
+    path = corrupt_image(tmp_path / 'frame.jpg')
+    with pytest.raises(ValueError, match=rf"Image file '{re.escape(str(path))}' could not be "
+                       r'decoded \(corrupt or not an image\)'):
+        load_image(path, imdecode_backend=backend)
+    missing = tmp_path / 'gone.jpg'
+    with pytest.raises(FileNotFoundError, match=rf"Image file '{re.escape(str(missing))}' does "
+                       'not exist'):
+        load_image(missing, skip_corrupt=True)  # a wrong path is never skipped
+
+
+def test_skip_corrupt_returns_none_and_counts(tmp_path):
+    step = TRANSFORMS.build(dict(type='LoadImage', skip_corrupt=True))
+    path = corrupt_image(tmp_path / 'frame.jpg')
+    assert step(dict(img_path=str(path))) is None
+    assert step(dict(img_path=str(path))) is None
+    assert step.skipped == 2
+    assert 'corrupt images (LoadImage skip_corrupt=True)' in [
+        counter.reason for counter in SkipCounter.live()]
+    assert 'skip_corrupt=True' in repr(step)
+
+
+def test_training_dataset_replaces_a_skipped_image(tmp_path, ade_root, writable_copy):
+    """Through the configs' CheckedDataset wrapper: mmengine's BaseDataset refetches another
+    sample when the pipeline returns None (in training; a test-mode dataset raises)."""
+    root = writable_copy(ade_root, tmp_path / 'ade')
+    corrupt = corrupt_image(next((root / 'images/validation').glob('*.jpg')))
+    cfg = Config.fromfile(str(ROOT / 'configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py'))
+    dataset_cfg = cfg.train_dataloader.dataset
+    assert dataset_cfg.dataset.pipeline[0].type == 'LoadImage'
+    dataset_cfg.dataset.update(data_root=str(root))
+    dataset_cfg.dataset.pipeline[0].skip_corrupt = True
+    dataset = DATASETS.build(dataset_cfg)
+    index = next(i for i in range(len(dataset))
+                 if dataset.get_data_info(i)['img_path'] == str(corrupt))
+    sample = dataset[index]
+    assert sample['data_samples'].img_path != str(corrupt)
+    assert dataset.dataset.pipeline.transforms[0].skipped >= 1

@@ -9,11 +9,15 @@ data_hint = ('Download ADEChallengeData2016.zip from '
 # Label 0 ("other") becomes 255 (ignored) and 1..150 become 0..149. It is set on the dataset:
 # mmseg 1.x deprecates LoadAnnotations(reduce_zero_label=...), which reads it from there.
 reduce_zero_label = True
+# LoadImage is mmcv's LoadImageFromFile naming a missing or undecodable image; with
+# skip_corrupt=True it skips undecodable training images, counted and reported at the end
+# (--cfg-options train_dataloader.dataset.dataset.pipeline.0.skip_corrupt=True). The test
+# pipelines keep LoadImageFromFile, which mmseg's SegInferencer looks up by name.
 # LoadSegAnnotations is mmseg's LoadAnnotations naming a missing or undecodable (e.g. truncated)
 # label map. CheckSegLabel: a label map of another size than its image, or a file id above 150,
 # raises an error naming the file.
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0), keep_ratio=True),

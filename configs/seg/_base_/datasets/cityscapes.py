@@ -11,12 +11,16 @@ crop_size = (512, 1024)
 data_hint = ('Download leftImg8bit_trainvaltest.zip and gtFine_trainvaltest.zip from '
              'https://www.cityscapes-dataset.com, unpack both into the data_root and run '
              'python tools/dataset_converters/cityscapes.py <data_root> --nproc 8')
+# LoadImage is mmcv's LoadImageFromFile naming a missing or undecodable image; with
+# skip_corrupt=True it skips undecodable training images, counted and reported at the end
+# (--cfg-options train_dataloader.dataset.dataset.pipeline.0.skip_corrupt=True). The test
+# pipelines keep LoadImageFromFile, which mmseg's SegInferencer looks up by name.
 # LoadSegAnnotations is mmseg's LoadAnnotations naming a missing or undecodable (e.g. truncated)
 # label map. CheckSegLabel: a label map of another size than its image, or an id outside 0..18
 # other than 255, raises an error naming the file (mmseg alone trains on or miscounts such
 # pixels).
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='LoadSegAnnotations'),
     dict(type='CheckSegLabel', num_classes=num_classes),
     dict(type='RandomResize', scale=(2048, 1024), ratio_range=(0.5, 2.0), keep_ratio=True),

@@ -1,4 +1,5 @@
-"""tools/demo/pose_image.py draws the keypoints a pose model finds, one picture per image."""
+"""tools/demo/pose_demo.py: people found by a detector (or given as boxes, or the whole frame),
+their keypoints drawn on every image and video frame, saved as pictures, a video and COCO json."""
 import importlib.util
 import json
 import re
@@ -11,14 +12,15 @@ import numpy as np
 import pytest
 import torch
 
+import pose.apis.inferencer
 from pose.apis import init_model
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / 'configs/pose/demo/litehrnet_18_coco-sample_256x192.py'
 SAMPLES = ROOT / 'data/samples/coco'
-spec = importlib.util.spec_from_file_location('pose_image', ROOT / 'tools/demo/pose_image.py')
-pose_image = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pose_image)
+spec = importlib.util.spec_from_file_location('pose_demo', ROOT / 'tools/demo/pose_demo.py')
+pose_demo = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pose_demo)
 
 INPUT_W, INPUT_H, HEATMAP_W, HEATMAP_H = 192, 256, 48, 64
 # Heatmap peaks (x, y) and scores of the 17 COCO keypoints. Left and right partners mirror each
@@ -71,7 +73,7 @@ def known_heatmaps(monkeypatch) -> dict:
         built['meta'] = model.dataset_meta
         return model
 
-    monkeypatch.setattr(pose_image, 'init_model', init_with_known_heatmaps)
+    monkeypatch.setattr(pose.apis.inferencer, 'init_model', init_with_known_heatmaps)
     yield built
     assert 'meta' in built, 'the demo did not build its model with init_model'
 
@@ -89,8 +91,8 @@ def images(tmp_path) -> Path:
 
 
 def run(monkeypatch, *args) -> None:
-    monkeypatch.setattr(sys, 'argv', ['pose_image.py', *map(str, args)])
-    pose_image.main()
+    monkeypatch.setattr(sys, 'argv', ['pose_demo.py', *map(str, args)])
+    pose_demo.main()
 
 
 def keypoints_in_image(box_xyxy) -> Dict[int, Tuple[float, float]]:
@@ -197,3 +199,100 @@ def test_bad_input_is_named(tmp_path, monkeypatch, checkpoint, images):
     corrupt.write_bytes(b'\x89PNG\r\n\x1a\n cut short')
     with pytest.raises(ValueError, match=re.escape(f'cannot read image {corrupt}')):
         run(monkeypatch, CONFIG, checkpoint, '--input', corrupt.parent, '--out-dir', out_dir)
+
+
+NANO = ROOT / 'configs/det/rtmdet_nano_320-8xb32_coco-person.py'
+VIDEO_FPS, VIDEO_SIZE = 12.0, (320, 240)
+
+
+@pytest.fixture
+def video(tmp_path) -> Path:
+    """6 frames (320x240, 12 fps, MJPG) made of the sample images, in turn."""
+    path = tmp_path / 'clip.avi'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), VIDEO_FPS, VIDEO_SIZE)
+    images = sorted(SAMPLES.glob('*.jpg'))
+    for index in range(6):
+        writer.write(cv2.resize(cv2.imread(str(images[index % 4])), VIDEO_SIZE))
+    writer.release()
+    return path
+
+
+def read_video(path: Path) -> Tuple[int, Tuple[int, int], float]:
+    """Frames read, (width, height) and frame rate of a video file."""
+    capture = cv2.VideoCapture(str(path))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    frames, size = 0, None
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames, size = frames + 1, (frame.shape[1], frame.shape[0])
+    capture.release()
+    return frames, size, fps
+
+
+def test_a_video_gives_a_video_and_one_record_per_person_per_frame(
+        tmp_path, monkeypatch, capsys, checkpoint, known_box_detector_checkpoint, video):
+    out_dir = tmp_path / 'out'
+    run(monkeypatch, CONFIG, checkpoint, '--input', video, '--out-dir', out_dir, '--save-json',
+        '--det-config', NANO, '--det-checkpoint', known_box_detector_checkpoint,
+        '--max-people', 2, '--det-interval', 1)
+
+    assert read_video(out_dir / 'clip_pose.mp4') == (6, VIDEO_SIZE, VIDEO_FPS)
+    records = json.loads((out_dir / 'clip.keypoints.json').read_text())
+    assert [r['image_id'] for r in records] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    for record in records:
+        assert record['category_id'] == 1 and len(record['keypoints']) == 17 * 3
+        x, y, w, h = record['bbox']
+        assert 0 <= x and 0 <= y and x + w <= VIDEO_SIZE[0] + 1e-3 and y + h <= VIDEO_SIZE[1]
+        assert 'track_id' in record
+    out = capsys.readouterr().out
+    # The time split at the end.
+    assert re.search(r'6 frames in [\d.]+ s \([\d.]+ fps\): decode [\d.]+ s \(\d+%\), '
+                     r'detection [\d.]+ s \(\d+%\), pose [\d.]+ s \(\d+%\), drawing', out)
+
+
+def test_without_a_detector_a_video_frame_is_one_person(tmp_path, monkeypatch, checkpoint,
+                                                        video):
+    out_dir = tmp_path / 'out'
+    run(monkeypatch, CONFIG, checkpoint, '--input', video, '--out-dir', out_dir, '--save-json',
+        '--smooth', '--backend', 'deploy')
+
+    assert read_video(out_dir / 'clip_pose.mp4') == (6, VIDEO_SIZE, VIDEO_FPS)
+    records = json.loads((out_dir / 'clip.keypoints.json').read_text())
+    assert [r['image_id'] for r in records] == list(range(6))
+    assert all(r['bbox'] == [0, 0, *VIDEO_SIZE] for r in records)
+
+
+def test_image_records_take_the_annotation_file_ids(tmp_path, monkeypatch, checkpoint, images):
+    ann_file, det_file = tmp_path / 'ann.json', tmp_path / 'dets.json'
+    ann_file.write_text(json.dumps(dict(images=[dict(id=7, file_name='a.png'),
+                                                dict(id=8, file_name='b.png')])))
+    det_file.write_text(json.dumps([dict(image_id=8, category_id=1, bbox=[1, 2, 30, 40],
+                                         score=0.9)]))
+    out_dir = tmp_path / 'out'
+    run(monkeypatch, CONFIG, checkpoint, '--input', images, '--out-dir', out_dir, '--save-json',
+        '--det-file', det_file, '--det-ann-file', ann_file)
+
+    [record] = json.loads((out_dir / 'images.keypoints.json').read_text())
+    assert record['image_id'] == 8 and record['bbox'] == [1, 2, 30, 40]
+
+
+def test_bad_video_inputs_are_named(tmp_path, monkeypatch, checkpoint):
+    out_dir = tmp_path / 'out'
+    corrupt = tmp_path / 'corrupt.mp4'
+    corrupt.write_bytes(b'\x00\x00\x00\x18ftypmp42 not really a video')
+    with pytest.raises(ValueError, match=re.escape(f'cannot open video {corrupt}')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', corrupt, '--out-dir', out_dir)
+    with pytest.raises(ValueError, match=re.escape('cannot open webcam 99')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', 'webcam:99', '--out-dir', out_dir)
+    with pytest.raises(ValueError, match=re.escape(f'{CONFIG} is not a detector config')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', SAMPLES / '000000000785.jpg',
+            '--out-dir', out_dir, '--det-config', CONFIG)
+    other = tmp_path / 'litehrnet30.pth'
+    torch.save(dict(state_dict=init_model(
+        str(ROOT / 'configs/pose/lite_hrnet/coco/litehrnet_30_coco_256x192.py')).state_dict()),
+        other)
+    with pytest.raises(RuntimeError, match=re.escape(f'checkpoint {other} does not fit')):
+        run(monkeypatch, CONFIG, other, '--input', SAMPLES / '000000000785.jpg', '--out-dir',
+            out_dir)

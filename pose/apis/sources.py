@@ -1,0 +1,161 @@
+"""Frame sources: what a pose inferencer reads, one BGR image at a time.
+
+An image (path or array), a folder of images, a video file or a webcam, behind one iterable
+interface: :func:`open_source` picks the kind from the input, and every source yields
+:class:`Frame` objects in order. Stills are independent pictures; video frames (file or webcam)
+follow each other in time, which lets the inferencer reuse the previous frame's people
+(``det_interval``) and smooth keypoints over time.
+"""
+import os
+import os.path as osp
+import re
+from dataclasses import dataclass
+from typing import Iterator, List, Optional, Sequence, Union
+
+import cv2
+import numpy as np
+
+IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+# 'webcam' or 'webcam:1' on the command line; a bare int in the Python API.
+WEBCAM_PATTERN = re.compile(r'^webcam(?::(\d+))?$')
+
+
+@dataclass
+class Frame:
+    """One picture to estimate poses on.
+
+    Attributes:
+        index: position in the source, from 0.
+        image: (H, W, 3) uint8, BGR.
+        name: the image's file name, or ``<video name>_<index:06d>`` for a video frame.
+    """
+    index: int
+    image: np.ndarray
+    name: str
+
+
+class FrameSource:
+    """Base of the sources: iterate it for :class:`Frame` objects.
+
+    Attributes:
+        name: the input as the user named it (path, 'webcam:0', '<array>').
+        is_video: whether the frames follow each other in time (video file, webcam).
+        fps: frames per second of a video (None for stills).
+        num_frames: how many frames to expect (None when unknown: webcam, some codecs).
+    """
+    name: str = ''
+    is_video: bool = False
+    fps: Optional[float] = None
+    num_frames: Optional[int] = None
+
+    def __iter__(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+
+class ArraySource(FrameSource):
+    """One image already in memory: (H, W, 3) uint8 BGR."""
+
+    def __init__(self, image: np.ndarray, name: str = 'image') -> None:
+        if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3):
+            raise ValueError(f'an image array must be (H, W, 3) BGR, got shape '
+                             f'{getattr(image, "shape", None)}')
+        self.image, self.name, self.num_frames = image, name, 1
+
+    def __iter__(self) -> Iterator[Frame]:
+        yield Frame(0, self.image, self.name)
+
+
+class ImageFiles(FrameSource):
+    """Image files read in the given order; an unreadable one raises, naming it."""
+
+    def __init__(self, paths: Sequence[str], name: str) -> None:
+        self.paths, self.name, self.num_frames = list(paths), name, len(paths)
+
+    def __iter__(self) -> Iterator[Frame]:
+        for index, path in enumerate(self.paths):
+            image = cv2.imread(path, cv2.IMREAD_COLOR)
+            if image is None:
+                raise ValueError(f'cannot read image {path}')
+            yield Frame(index, image, osp.basename(path))
+
+
+class VideoFrames(FrameSource):
+    """The frames of a video file or of a webcam (``device`` index), through OpenCV.
+
+    The capture is opened when the source is created, so that a file OpenCV cannot decode or a
+    camera that does not open fails at once, naming it; it is released when iteration ends.
+    """
+
+    def __init__(self, path: Optional[str] = None, device: Optional[int] = None) -> None:
+        if (path is None) == (device is None):
+            raise ValueError('give a video path or a webcam device index')
+        self.is_video = True
+        self.name = path if path is not None else f'webcam:{device}'
+        self._stem = (osp.splitext(osp.basename(path))[0] if path is not None
+                      else f'webcam{device}')
+        self._capture = cv2.VideoCapture(path if path is not None else device)
+        if not self._capture.isOpened():
+            self._capture.release()
+            what = f'video {path}' if path is not None else f'webcam {device}'
+            raise ValueError(f'cannot open {what}' + (
+                ': OpenCV cannot decode it' if path is not None else
+                ': no camera with this index, or it is busy'))
+        fps = self._capture.get(cv2.CAP_PROP_FPS)
+        # Webcams and some containers report 0 (or nonsense): 25 is OpenCV's usual default.
+        self.fps = fps if 0 < fps < 1000 else 25.0
+        count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        self.num_frames = count if path is not None and count > 0 else None
+
+    def __iter__(self) -> Iterator[Frame]:
+        index = 0
+        try:
+            while True:
+                ok, image = self._capture.read()
+                if not ok:
+                    break
+                yield Frame(index, image, f'{self._stem}_{index:06d}')
+                index += 1
+        finally:
+            self._capture.release()
+        if index == 0:
+            raise ValueError(f'no frame could be read from {self.name}')
+
+
+def image_files(folder: str) -> List[str]:
+    """The image files of ``folder`` (by extension, not recursive), sorted by name."""
+    return sorted(osp.join(folder, f) for f in os.listdir(folder)
+                  if f.lower().endswith(IMAGE_EXTENSIONS))
+
+
+def open_source(inputs: Union[str, int, np.ndarray, FrameSource]) -> FrameSource:
+    """The frame source for ``inputs``.
+
+    Args:
+        inputs: an (H, W, 3) BGR array; a webcam index (int) or ``'webcam'`` /
+            ``'webcam:INDEX'``; a folder (its images, sorted by file name); an image file (by
+            its extension, see :data:`IMAGE_EXTENSIONS`); any other file is read as a video.
+            A :class:`FrameSource` is returned as it is.
+
+    Raises:
+        FileNotFoundError: the path does not exist.
+        ValueError: a folder without images, a video or webcam that cannot be opened.
+    """
+    if isinstance(inputs, FrameSource):
+        return inputs
+    if isinstance(inputs, np.ndarray):
+        return ArraySource(inputs)
+    if isinstance(inputs, int):
+        return VideoFrames(device=inputs)
+    webcam = WEBCAM_PATTERN.match(inputs)
+    if webcam:
+        return VideoFrames(device=int(webcam.group(1) or 0))
+    if not osp.exists(inputs):
+        raise FileNotFoundError(f'input not found: {inputs}')
+    if osp.isdir(inputs):
+        paths = image_files(inputs)
+        if not paths:
+            raise ValueError(f'no image ({", ".join(IMAGE_EXTENSIONS)}) in folder {inputs}')
+        return ImageFiles(paths, inputs)
+    if inputs.lower().endswith(IMAGE_EXTENSIONS):
+        return ImageFiles([inputs], inputs)
+    return VideoFrames(path=inputs)
