@@ -271,6 +271,7 @@ class LiteHRModule(nn.Module):
             first = layer(y0)
         _update_statistics_again(layer, y0, records)
         return first + first
+
     def _fuse(self, x: List[Tensor], sizes: Sequence[Optional[Size]]) -> List[Tensor]:
         y0 = x[0] + x[0]
         for j in range(1, self.num_branches):

@@ -1,7 +1,7 @@
 """Image loading."""
 import logging
 import os.path as osp
-from typing import Optional
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
@@ -23,6 +23,13 @@ class LoadImage(BaseTransform):
     An ``img`` already in the results (e.g. from an inferencer) is used as is. Adds
     ``img_shape`` and ``ori_shape`` (h, w). The model's data preprocessor converts BGR to RGB.
 
+    Top-down samples are people, not images: a test set of detections holds about 20 boxes
+    per COCO image, one after the other. The last image decoded is kept (per dataloader
+    worker) and handed out again, read-only, while the samples stay on it, so each image is
+    decoded once per run of its boxes instead of once per box. The transforms after it make
+    new arrays (the flip, the affine crop); one that wrote into the image in place would
+    fail on the read-only array instead of changing the next sample's.
+
     Args:
         to_float32: return a float32 image instead of uint8.
         color_type: 'color', 'grayscale' or 'unchanged'.
@@ -32,6 +39,8 @@ class LoadImage(BaseTransform):
             instead; the skips are counted and the total is logged at the end of training
             (``SkippedSampleReportHook``). Test-mode datasets refuse None: evaluation never
             skips samples.
+        reuse_last: hand out the last decoded image again for the same path (see above);
+            False decodes every sample.
 
     Raises:
         FileNotFoundError when the file is missing, ValueError when it cannot be decoded
@@ -39,7 +48,8 @@ class LoadImage(BaseTransform):
     """
 
     def __init__(self, to_float32: bool = False, color_type: str = 'color',
-                 backend_args: Optional[dict] = None, skip_corrupt: bool = False) -> None:
+                 backend_args: Optional[dict] = None, skip_corrupt: bool = False,
+                 reuse_last: bool = True) -> None:
         if color_type not in _COLOR_FLAGS:
             raise ValueError(f'color_type must be one of {sorted(_COLOR_FLAGS)}, got '
                              f'{color_type!r}')
@@ -47,6 +57,8 @@ class LoadImage(BaseTransform):
         self.color_type = color_type
         self.backend_args = backend_args
         self.skip_corrupt = skip_corrupt
+        self.reuse_last = reuse_last
+        self._last: Tuple[Optional[str], Optional[np.ndarray]] = (None, None)
         self._skipped = SkipCounter('corrupt images (LoadImage skip_corrupt=True)') \
             if skip_corrupt else None
 
@@ -54,7 +66,7 @@ class LoadImage(BaseTransform):
         img = results.get('img')
         if img is None:
             try:
-                img = self._read(results['img_path'])
+                img = self._decoded(results['img_path'])
             except _CorruptImageError as error:
                 if self._skipped is None:
                     raise
@@ -77,6 +89,17 @@ class LoadImage(BaseTransform):
         ``skip_corrupt``)."""
         return 0 if self._skipped is None else self._skipped.total()
 
+    def _decoded(self, path: str) -> np.ndarray:
+        """The image at ``path``: the last one again if it is the same file."""
+        if not self.reuse_last:
+            return self._read(path)
+        last_path, last_img = self._last
+        if path != last_path:
+            last_img = self._read(path)
+            last_img.flags.writeable = False
+            self._last = (path, last_img)
+        return last_img
+
     def _read(self, path: str) -> np.ndarray:
         """Decode the image file at ``path``."""
         if self.backend_args is None and not osp.isfile(path):
@@ -91,7 +114,7 @@ class LoadImage(BaseTransform):
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(to_float32={self.to_float32}, '
                 f'color_type={self.color_type!r}, backend_args={self.backend_args}, '
-                f'skip_corrupt={self.skip_corrupt})')
+                f'skip_corrupt={self.skip_corrupt}, reuse_last={self.reuse_last})')
 
 
 class _CorruptImageError(ValueError):

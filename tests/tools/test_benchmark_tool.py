@@ -51,3 +51,9 @@ def test_training_steps(monkeypatch, capsys):
 def test_data_pipeline_on_the_bundled_sample(monkeypatch, capsys):
     out = run(monkeypatch, capsys, POSE, '--data', '--runs', '1')
     assert 'samples/s per worker' in out and 'data/samples/coco' in out
+
+
+def test_test_pipeline_reads_the_bundled_detections_in_order(monkeypatch, capsys):
+    out = run(monkeypatch, capsys, POSE, '--data', 'test', '--runs', '1')
+    # 118 detection boxes of the bundled sample, against 12 annotated people for training
+    assert '118 samples from data/samples/coco/ (dataset order)' in out

@@ -2,7 +2,8 @@
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
         [--backend eager|deploy|compile|onnxruntime|openvino|all ...] [--channels-last]
-        [--train] [--data] [--shape H W] [--device cpu|cuda] [--runs R] [--warmup W] [--budget S]
+        [--train] [--data [train|test]] [--shape H W] [--device cpu|cuda] [--runs R]
+        [--warmup W] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
 backends and of the reference eager model -- the same weights and head, with the backbone run by
@@ -16,8 +17,9 @@ synthetic batch, ours (eager) against the reference, and the largest difference 
 two models' gradients of one step (relative to the largest gradient).
 
 --data: the config's training data pipeline (decode, augmentation, affine, targets) in samples/s
-for one worker; a pose config whose data is absent reads the COCO sample bundled with this
-repository (data/samples/coco).
+for one worker, samples in a random order as in training; ``--data test``: the test pipeline,
+samples in dataset order as in evaluation. A pose config whose data is absent reads the COCO
+sample bundled with this repository (data/samples/coco; its detection boxes for ``test``).
 
 CPU timings use --threads intra-op threads for PyTorch and onnxruntime alike; on CUDA the GPU is
 synchronised around every timed call.
@@ -43,6 +45,7 @@ TASK_PACKAGES = {'pose': 'pose', 'mmseg': 'seg'}
 # The COCO sample bundled with the repository, read when a pose config's data is absent.
 COCO_SAMPLE = dict(data_root='data/samples/coco/', ann_file='test_coco.json',
                    data_prefix=dict(img=''))
+COCO_SAMPLE_DETECTIONS = 'test_coco_det_AP_H_56.json'
 
 
 def parse_args() -> argparse.Namespace:
@@ -59,7 +62,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--channels-last', action='store_true',
                         help='deploy/compile: channels-last weights and inputs')
     parser.add_argument('--train', action='store_true', help='time training steps')
-    parser.add_argument('--data', action='store_true', help='time the training data pipeline')
+    parser.add_argument('--data', nargs='?', const='train', choices=('train', 'test'),
+                        help='time the training data pipeline (or the test one)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
                         help="input height and width (default: the config's input size)")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -78,7 +82,8 @@ def parse_args() -> argparse.Namespace:
 
 
 def header(args: argparse.Namespace, shape) -> str:
-    mode = 'data pipeline' if args.data else 'training' if args.train else ', '.join(args.backend)
+    mode = (f'{args.data} data pipeline' if args.data else 'training' if args.train
+            else ', '.join(args.backend))
     return (f'{args.config}\n  {mode}, batch {args.batch_size}, input {shape[0]}x{shape[1]}, '
             f'{args.device}, {torch.get_num_threads()} threads, torch {torch.__version__}, '
             f'{platform.processor() or platform.machine()}')
@@ -120,21 +125,24 @@ def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
           f'max |gradient - reference| / max |reference gradient| = {difference:.1e}')
 
 
-def training_dataset(cfg: Config):
-    """The config's training dataset, or the bundled COCO sample for a pose config whose data
-    is absent (same pipeline, augmentation included)."""
+def pipeline_dataset(cfg: Config, split: str):
+    """The config's ``split`` ('train' or 'test') dataset, or the bundled COCO sample for a
+    pose config whose data is absent (same pipeline; its detection boxes for 'test')."""
     init_default_scope(cfg.get('default_scope', None))
-    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
+    dataset_cfg = copy.deepcopy(cfg[f'{split}_dataloader'].dataset)
     if cfg.get('default_scope') == 'pose' and not osp.isdir(dataset_cfg.get('data_root', '')):
         dataset_cfg.update(COCO_SAMPLE)
+        if dataset_cfg.get('bbox_file'):
+            dataset_cfg.bbox_file = COCO_SAMPLE_DETECTIONS
     return DATASETS.build(dataset_cfg)
 
 
 def bench_data(args: argparse.Namespace, cfg) -> None:
-    dataset = training_dataset(cfg)
+    dataset = pipeline_dataset(cfg, args.data)
     rates = sorted(samples_per_second(dataset, samples=max(len(dataset), 100),
-                                      runs=args.runs or 5))
-    print(f'  {len(dataset)} samples from {dataset.data_root or "the config"}: '
+                                      runs=args.runs or 5, shuffle=args.data == 'train'))
+    order = 'random order' if args.data == 'train' else 'dataset order'
+    print(f'  {len(dataset)} samples from {dataset.data_root or "the config"} ({order}): '
           f'{rates[len(rates) // 2]:.0f} samples/s per worker (median; min {rates[0]:.0f}, '
           f'max {rates[-1]:.0f}, {len(rates)} runs)')
 

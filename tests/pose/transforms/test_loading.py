@@ -33,3 +33,25 @@ def test_corrupt_file_is_named(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(ValueError, match=str(path)):
         TRANSFORMS.build(dict(type='LoadImage'))(dict(img_path=str(path)))
+
+
+def test_consecutive_samples_of_one_image_decode_it_once(coco_dir, monkeypatch):
+    load = TRANSFORMS.build(dict(type='LoadImage'))
+    decoded = []
+    real_imdecode = cv2.imdecode
+    monkeypatch.setattr(cv2, 'imdecode', lambda *a: decoded.append(1) or real_imdecode(*a))
+    paths = [coco_dir / name for name in
+             ('000000000785.jpg', '000000000785.jpg', '000000040083.jpg', '000000000785.jpg')]
+    images = [load(dict(img_path=str(path)))['img'] for path in paths]
+    assert len(decoded) == 3  # the second sample of the first image reused its decode
+    assert images[0] is images[1]
+    np.testing.assert_array_equal(images[3], images[0])
+    with pytest.raises(ValueError, match='read-only'):
+        images[0][0, 0] = 0  # a later sample would see it: refused
+
+
+def test_reuse_off_decodes_every_sample_into_its_own_array(coco_dir):
+    load = TRANSFORMS.build(dict(type='LoadImage', reuse_last=False))
+    path = str(coco_dir / '000000000785.jpg')
+    first, second = (load(dict(img_path=path))['img'] for _ in range(2))
+    assert first is not second and first.flags.writeable
