@@ -49,13 +49,18 @@ def time_alternating(candidates: Dict[str, Callable[[], object]],
                      device: str = 'cpu',
                      warmup: int = 3,
                      runs: int = 0,
-                     budget_s: float = 20.0) -> Dict[str, Timings]:
-    """Time every candidate ``runs`` times, one call of each in turn, after ``warmup`` calls each.
+                     budget_s: float = 20.0,
+                     settle: int = 1) -> Dict[str, Timings]:
+    """Time every candidate ``runs`` times, in turns, after ``warmup`` calls each.
 
-    Alternating the calls spreads any drift of the machine (other processes, clock changes)
-    evenly over the candidates, which is what makes the ratios between them fair. ``runs=0``
-    picks as many runs as fit in ``budget_s`` seconds (at least 5, at most 200), from the
-    slowest warm-up call.
+    Alternating spreads any drift of the machine (other processes, clock changes) evenly over
+    the candidates, which is what makes the ratios between them fair. Each turn makes
+    ``settle`` untimed calls of the candidate before its timed one: the previous candidate's
+    thread pool (PyTorch's OpenMP, OpenVINO's TBB, onnxruntime's) keeps spinning on the same
+    cores for a while after its call, and the first call after a switch pays for it (on 2
+    cores, an OpenVINO call right after a PyTorch one took 8.4 ms against 5.2 ms in a loop of
+    its own). ``settle=0`` times that first call. ``runs=0`` picks as many runs as fit in
+    ``budget_s`` seconds of timed calls (at least 5, at most 200), from the slowest warm-up call.
     """
     slowest = 0.0
     for fn in candidates.values():
@@ -67,6 +72,8 @@ def time_alternating(candidates: Dict[str, Callable[[], object]],
     results: Dict[str, List[float]] = {name: [] for name in candidates}
     for _ in range(runs):
         for name, fn in candidates.items():
+            for _ in range(settle):
+                fn()
             results[name].append(_time_once(fn, device))
     return {name: Timings(seconds) for name, seconds in results.items()}
 

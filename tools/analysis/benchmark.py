@@ -3,14 +3,15 @@
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
         [--backend eager|deploy|compile|onnxruntime|openvino|all ...] [--channels-last]
         [--train] [--data [train|test]] [--shape H W] [--device cpu|cuda] [--runs R]
-        [--warmup W] [--budget S]
+        [--warmup W] [--settle K] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
 backends and of the reference eager model -- the same weights and head, with the backbone run by
 ``litehrnet.reference`` (the original implementation: original module order, no
-folding) -- timed in turns in this process. Prints img/s and ms per batch (median, IQR, min,
-max), and for each backend the ratio of medians and the largest output difference from our
-eager model. onnxruntime and openvino run the exported graph in the form each runs fastest.
+folding) -- timed in turns in this process, each timed call after ``--settle`` untimed calls of
+the same backend (so that none is timed while the previous one's threads still spin on the
+cores). Prints img/s and ms per batch (median, IQR, min, max), and for each backend the ratio of
+medians and the largest output difference from our eager model. onnxruntime and openvino run the exported graph in the form each runs fastest.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
 synthetic batch, ours (eager) against the reference, and the largest difference between the
@@ -70,6 +71,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--runs', type=int, default=0,
                         help='timed runs per candidate (default: as many as fit in --budget)')
     parser.add_argument('--warmup', type=int, default=3, help='untimed runs per candidate')
+    parser.add_argument('--settle', type=int, default=1,
+                        help='untimed calls of a candidate before each of its timed calls, '
+                        'so that it is not timed while the previous one\'s threads still spin')
     parser.add_argument('--budget', type=float, default=30.0,
                         help='seconds of timed runs when --runs is not given')
     parser.add_argument('--trust-checkpoint', action='store_true')
@@ -103,7 +107,7 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
     diffs = {backend: (c.output() - eager_out).abs().max().item() for backend, c in ours.items()}
     timings = time_alternating({'reference': reference.run,
                                 **{backend: c.run for backend, c in ours.items()}},
-                               args.device, args.warmup, args.runs, args.budget)
+                               args.device, args.warmup, args.runs, args.budget, args.settle)
     print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
     for backend, c in ours.items():
         print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
@@ -118,7 +122,7 @@ def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
     difference = gradient_difference(model, inputs, samples)
     reference, ours = training_pair(model, cfg, inputs, samples)
     timings = time_alternating({'reference': reference, 'eager': ours}, args.device,
-                               min(args.warmup, 2), args.runs, args.budget)
+                               min(args.warmup, 2), args.runs, args.budget, args.settle)
     print_timing('reference eager train step', timings['reference'], args.batch_size)
     print_timing('eager train step', timings['eager'], args.batch_size)
     print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}; '
