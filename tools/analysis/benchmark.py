@@ -11,7 +11,8 @@ backends and of the reference eager model -- the same weights and head, with the
 folding) -- timed in turns in this process, each timed call after ``--settle`` untimed calls of
 the same backend (so that none is timed while the previous one's threads still spin on the
 cores). Prints img/s and ms per batch (median, IQR, min, max), and for each backend the ratio of
-medians and the largest output difference from our eager model. onnxruntime and openvino run the exported graph in the form each runs fastest.
+medians and the largest output difference from our eager model. onnxruntime and openvino run
+the exported graph in the form each runs fastest.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
 synthetic batch, ours (eager) against the reference, and the largest difference between the
