@@ -144,9 +144,10 @@ def pipeline_dataset(cfg: Config, split: str):
 
 def bench_data(args: argparse.Namespace, cfg) -> None:
     dataset = pipeline_dataset(cfg, args.data)
+    shuffle = args.data == 'train'  # as a training sampler does; evaluation keeps the order
     rates = sorted(samples_per_second(dataset, samples=max(len(dataset), 100),
-                                      runs=args.runs or 5, shuffle=args.data == 'train'))
-    order = 'random order' if args.data == 'train' else 'dataset order'
+                                      runs=args.runs or 5, shuffle=shuffle))
+    order = 'random order' if shuffle else 'dataset order'
     print(f'  {len(dataset)} samples from {dataset.data_root or "the config"} ({order}): '
           f'{rates[len(rates) // 2]:.0f} samples/s per worker (median; min {rates[0]:.0f}, '
           f'max {rates[-1]:.0f}, {len(rates)} runs)')
