@@ -1,6 +1,7 @@
 """What the pose and segmentation runs share: building models and Runners from configs,
-weights-only checkpoint loading, resuming (one training run per work dir, from a complete
-checkpoint), command-line handling, distributed runs on CPU machines, and the hooks of both
+checkpoint loading that no file can turn into code (mmengine's own too, once this package is
+imported), resuming (one training run per work dir, from a complete checkpoint),
+command-line handling, distributed runs on CPU machines, and the hooks of both
 default runtimes (registered in mmengine's root ``HOOKS`` on import).
 
 Depends on mmengine and on the backbone package; knows neither task. Configs load it with
@@ -8,8 +9,9 @@ Depends on mmengine and on the backbone package; knows neither task. Configs loa
 """
 from .checkpoint_fit import (CheckpointMismatchError, checkpoint_mismatches,
                              require_checkpoint_fit)
-from .checkpoint_loading import (UnsafeCheckpointError, load_checkpoint_file,
-                                 runner_checkpoint_loading)
+from .checkpoint_loading import (CheckpointError, UnsafeCheckpointError, checkpoint_trust,
+                                 guard_checkpoint_schemes, load_checkpoint_file,
+                                 local_checkpoint)
 from .checkpoint_resume import (NoCompleteCheckpointError, is_complete_checkpoint,
                                 resume_checkpoint)
 from .cli import add_common_arguments, add_inference_arguments, load_config
@@ -33,7 +35,11 @@ __all__ = [
     'build_model',
     'build_runner', 'check_override_keys', 'checkpoint_mismatches', 'config_input_shape',
     'end_distributed', 'load_checkpoint_file', 'load_config', 'prepare_cpu_distributed',
-    'require_checkpoint_fit', 'runner_checkpoint_loading', 'UnsafeCheckpointError',
+    'require_checkpoint_fit', 'checkpoint_trust', 'CheckpointError', 'UnsafeCheckpointError',
+    'local_checkpoint',
     'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
     'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]
+
+# Every checkpoint mmengine loads from here on goes through the guarded loader.
+guard_checkpoint_schemes()

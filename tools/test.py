@@ -8,8 +8,8 @@ Several processes: tools/dist_test.sh (torchrun) or tools/slurm_test.sh (srun).
 """
 import argparse
 
-from engine import (add_common_arguments, build_runner, end_distributed,
-                              load_config, runner_checkpoint_loading)
+from engine import (add_common_arguments, build_runner, checkpoint_trust, end_distributed,
+                    load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,7 +30,7 @@ def main() -> None:
                                 else cfg.test_evaluator),
                               dict(type='DumpResults', out_file_path=args.out)]
     runner = build_runner(cfg, args.checkpoint, args.trust_checkpoint, args.allow_partial_load)
-    with runner_checkpoint_loading(args.trust_checkpoint):
+    with checkpoint_trust(args.trust_checkpoint):
         metrics = runner.test()
     runner.logger.info(f'test metrics: {metrics}')
     end_distributed()

@@ -12,8 +12,8 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from engine import (add_common_arguments, build_runner, end_distributed, load_config,
-                    resume_checkpoint, runner_checkpoint_loading, work_dir_lock)
+from engine import (add_common_arguments, build_runner, checkpoint_trust, end_distributed,
+                    load_config, resume_checkpoint, work_dir_lock)
 
 
 def parse_args() -> argparse.Namespace:
@@ -76,7 +76,7 @@ def main() -> None:
                 notes.append(note)
         runner = build_runner(cfg, checkpoint, args.trust_checkpoint, args.allow_partial_load,
                               notes)
-        with runner_checkpoint_loading(args.trust_checkpoint):
+        with checkpoint_trust(args.trust_checkpoint):
             runner.train()
     end_distributed()
 

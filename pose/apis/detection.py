@@ -18,9 +18,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import MODELS, DefaultScope
 
-from engine import build_model
-
-from .checkpoints import local_checkpoint
+from engine import build_model, local_checkpoint
 
 
 @dataclass
@@ -115,7 +113,7 @@ class MMDetPersonDetector:
     Args:
         config: an mmdet detection config (file or loaded).
         checkpoint: its weights, a file or an http(s) URL (downloaded once, see
-            :func:`pose.apis.checkpoints.local_checkpoint`), loaded weights-only and strictly;
+            :func:`engine.local_checkpoint`), loaded weights-only and strictly;
             None keeps the config's initialisation (random weights: for tests and timing).
         device: where the detector runs.
         person_id: the person class index among the detector's classes; None: the index of

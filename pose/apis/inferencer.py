@@ -18,9 +18,9 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
+from engine import local_checkpoint
 from pose.visualization import draw_pose
 
-from .checkpoints import local_checkpoint
 from .detection import Detections, Detector, MMDetPersonDetector
 from .inference import inference_topdown, init_model
 from .results import FrameResult

@@ -90,3 +90,19 @@ def test_mismatching_checkpoint_is_refused_with_the_first_mismatches(tools, tmp_
     assert 'size mismatch for backbone.stem.conv1.conv.weight' in result.stdout
     assert '--allow-partial-load' in result.stdout
     assert 'Epoch(train)' not in result.stdout
+
+
+def test_resume_from_a_hostile_file_is_refused_even_with_forced_full_unpickling(
+        tools, tmp_path, pose_state, payload):
+    """TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD, a common workaround for mmengine on torch >= 2.6,
+    used to make mmengine's resume unpickle fully (--resume had no pre-check)."""
+    path = tmp_path / 'payload.pth'
+    torch.save({'state_dict': pose_state, 'meta': {'note': payload['obj']}}, path)
+    result = tools.train(tools.POSE_COCO, '--work-dir', str(tmp_path / 'work'), '--resume',
+                         str(path), '--cfg-options', *ONE_ITERATION,
+                         env={**payload['env'], 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD': '1'})
+    assert result.returncode != 0
+    assert f'refused to load checkpoint {path}' in result.stdout
+    assert 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD is set and ignored' in result.stdout
+    assert not payload['marker'].exists()
+    assert 'Epoch(train)' not in result.stdout

@@ -6,7 +6,7 @@ import pytest
 import torch
 from mmengine.fileio.backends.local_backend import LocalBackend
 
-from engine import is_complete_checkpoint, load_checkpoint_file, runner_checkpoint_loading
+from engine import checkpoint_trust, is_complete_checkpoint, load_checkpoint_file
 
 CHECKPOINT_EVERY_ITERATION = dict(checkpoint=dict(type='CheckpointHook', interval=1,
                                                   by_epoch=False))
@@ -66,7 +66,7 @@ def test_a_resave_that_dies_keeps_the_complete_checkpoint_of_that_name(toy_runne
                          train_cfg=dict(by_epoch=False, max_iters=4), resume=True,
                          load_from=str(work / 'iter_2.pth'))
     dies_writing('iter_4.pth')
-    with pytest.raises(WriterKilled), runner_checkpoint_loading(trust=False):
+    with pytest.raises(WriterKilled), checkpoint_trust(trust=False):
         resumed.train()
     after = load_checkpoint_file(str(work / 'iter_4.pth'))['state_dict']['weight']
     assert torch.equal(before, after)

@@ -4,7 +4,7 @@ epoch-based ones."""
 import pytest
 import torch
 
-from engine import runner_checkpoint_loading
+from engine import checkpoint_trust
 from engine.hooks.augmentation_seed_hook import augmentation_seed
 
 LOOPS = {
@@ -28,7 +28,7 @@ def _runs(toy_runner, tmp_path, loop: str, hooks: list):
     resumed = toy_runner(custom_hooks=hooks, train_cfg=spec['train_cfg'],
                          work_dir=str(tmp_path / 'resumed'), resume=True,
                          load_from=str(tmp_path / 'work' / spec['checkpoint']), **extra)
-    with runner_checkpoint_loading(trust=False):
+    with checkpoint_trust(trust=False):
         resumed.train()
     return whole.model.batches, resumed.model.batches
 

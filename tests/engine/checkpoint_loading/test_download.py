@@ -5,7 +5,7 @@ import shutil
 import pytest
 import torch
 
-from pose.apis.checkpoints import local_checkpoint
+from engine.checkpoint_loading import local_checkpoint
 
 URL = 'https://download.example.org/models/rtmdet_nano-05d8511e.pth'
 
