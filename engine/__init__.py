@@ -21,7 +21,10 @@ from .cpu_distributed_data_parallel import CPUDistributedDataParallel
 from .distributed_end import end_distributed
 from .hooks import (AtomicCheckpointHook, AugmentationSeedHook, DeterministicWarnOnlyHook,
                     MainProcessLoggerHook, NonFiniteLossHook, SkippedSampleReportHook)
+from .image_files import load_image, read_image
 from .model_builder import TensorForward, build_model, config_input_shape
+from .output_files import (VideoOutput, check_image_output, refuse_overwriting_inputs,
+                           write_image)
 from .runner_build import build_runner
 from .runtimes import BACKENDS, RUNTIMES, RuntimeForward, check_backend, runtime_session
 from .skip_counter import SkipCounter
@@ -36,7 +39,8 @@ __all__ = [
     'build_runner', 'check_override_keys', 'checkpoint_mismatches', 'config_input_shape',
     'end_distributed', 'load_checkpoint_file', 'load_config', 'prepare_cpu_distributed',
     'require_checkpoint_fit', 'checkpoint_trust', 'CheckpointError', 'UnsafeCheckpointError',
-    'local_checkpoint',
+    'local_checkpoint', 'VideoOutput', 'check_image_output', 'refuse_overwriting_inputs',
+    'write_image', 'load_image', 'read_image',
     'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
     'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]

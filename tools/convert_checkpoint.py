@@ -12,7 +12,7 @@ import argparse
 
 import torch
 
-from engine import load_checkpoint_file
+from engine import load_checkpoint_file, refuse_overwriting_inputs
 from pose.models.estimators.topdown import rename_released_keys
 
 
@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow a source checkpoint that needs arbitrary unpickling')
     args = parser.parse_args()
+    refuse_overwriting_inputs(args.dst, [args.src])
     checkpoint = load_checkpoint_file(args.src, trust=args.trust_checkpoint)
     state_dict = checkpoint.get('state_dict', checkpoint)
     if not any(k.startswith('backbone.') for k in state_dict):

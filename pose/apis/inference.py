@@ -11,6 +11,8 @@ from engine import RUNTIMES, RuntimeForward, build_model, check_backend
 from litehrnet.deploy import switch_to_deploy
 from pose.registry import DATASETS
 
+from .sources import check_image_array
+
 
 def init_model(config: Union[str, Config],
                checkpoint: Optional[str] = None,
@@ -59,7 +61,8 @@ def inference_topdown(model: nn.Module,
 
     Args:
         model: from :func:`init_model`.
-        img: image path or (H, W, 3) BGR array.
+        img: image path or (H, W, 3) uint8 BGR array (anything else is refused, naming
+            what it is).
         bboxes: (N, 4) person boxes without context, as a detector gives them, 'xyxy' or
             'xywh'. They go through the config's test pipeline, whose ``GetBBoxCenterScale``
             pads them exactly as training padded the dataset's boxes (every dataset here,
@@ -71,7 +74,7 @@ def inference_topdown(model: nn.Module,
         and ``pred_instances.keypoint_scores`` (1, K).
     """
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
-    base = dict(img_path=img) if isinstance(img, str) else dict(img=img)
+    base = dict(img_path=img) if isinstance(img, str) else dict(img=check_image_array(img))
     if bboxes is None:
         height, width = _image_size(img, pipeline)
         bboxes = np.array([[0, 0, width, height]], dtype=np.float32)

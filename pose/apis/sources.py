@@ -9,11 +9,14 @@ follow each other in time, which lets the inferencer reuse the previous frame's 
 import os
 import os.path as osp
 import re
+import stat
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
+
+from engine import read_image
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 # 'webcam' or 'webcam:1' on the command line; a bare int in the Python API.
@@ -52,30 +55,58 @@ class FrameSource:
         raise NotImplementedError
 
 
+def check_image_array(image: object, name: str = 'image') -> np.ndarray:
+    """``image`` if it is what the pipeline can crop: a non-empty (H, W, 3) uint8 array.
+
+    Raises:
+        ValueError: naming ``name`` and what the array is instead (OpenCV's ``warpAffine``
+            would otherwise fail deep inside the pipeline on int64, float16, bool or empty
+            arrays).
+    """
+    if not isinstance(image, np.ndarray):
+        raise ValueError(f'{name}: expected an (H, W, 3) uint8 BGR array, got '
+                         f'{type(image).__name__}')
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
+        raise ValueError(f'{name}: expected a non-empty (H, W, 3) uint8 BGR array, got '
+                         f'{image.dtype} of shape {image.shape}')
+    return image
+
+
 class ArraySource(FrameSource):
     """One image already in memory: (H, W, 3) uint8 BGR."""
 
     def __init__(self, image: np.ndarray, name: str = 'image') -> None:
-        if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3):
-            raise ValueError(f'an image array must be (H, W, 3) BGR, got shape '
-                             f'{getattr(image, "shape", None)}')
-        self.image, self.name, self.num_frames = image, name, 1
+        self.image, self.name, self.num_frames = check_image_array(image, name), name, 1
 
     def __iter__(self) -> Iterator[Frame]:
         yield Frame(0, self.image, self.name)
 
 
 class ImageFiles(FrameSource):
-    """Image files read in the given order; an unreadable one raises, naming it."""
+    """Image files read in the given order.
 
-    def __init__(self, paths: Sequence[str], name: str) -> None:
+    Args:
+        paths: the files.
+        name: the input as the user named it.
+        skip_unreadable: pass over a file that cannot be read (not a regular file, empty,
+            undecodable) and record it in :attr:`skipped` as ``(path, reason)``, instead of
+            raising ``ValueError`` naming it: for folders, where one bad file should not stop
+            the others.
+    """
+
+    def __init__(self, paths: Sequence[str], name: str, skip_unreadable: bool = False) -> None:
         self.paths, self.name, self.num_frames = list(paths), name, len(paths)
+        self.skip_unreadable = skip_unreadable
+        self.skipped: List[Tuple[str, str]] = []
 
     def __iter__(self) -> Iterator[Frame]:
         for index, path in enumerate(self.paths):
-            image = cv2.imread(path, cv2.IMREAD_COLOR)
+            image, reason = read_image(path)
             if image is None:
-                raise ValueError(f'cannot read image {path}')
+                if not self.skip_unreadable:
+                    raise ValueError(f'cannot read image {path}: {reason}')
+                self.skipped.append((path, reason))
+                continue
             yield Frame(index, image, osp.basename(path))
 
 
@@ -127,18 +158,22 @@ def image_files(folder: str) -> List[str]:
                   if f.lower().endswith(IMAGE_EXTENSIONS))
 
 
-def open_source(inputs: Union[str, int, np.ndarray, FrameSource]) -> FrameSource:
+def open_source(inputs: Union[str, int, np.ndarray, FrameSource],
+                skip_unreadable: bool = False) -> FrameSource:
     """The frame source for ``inputs``.
 
     Args:
-        inputs: an (H, W, 3) BGR array; a webcam index (int) or ``'webcam'`` /
+        inputs: an (H, W, 3) uint8 BGR array; a webcam index (int) or ``'webcam'`` /
             ``'webcam:INDEX'``; a folder (its images, sorted by file name); an image file (by
             its extension, see :data:`IMAGE_EXTENSIONS`); any other file is read as a video.
             A :class:`FrameSource` is returned as it is.
+        skip_unreadable: for a folder: pass over the images that cannot be read (see
+            :class:`ImageFiles`).
 
     Raises:
         FileNotFoundError: the path does not exist.
-        ValueError: a folder without images, a video or webcam that cannot be opened.
+        ValueError: a folder without images, a file that is not a regular file, a video or
+            webcam that cannot be opened, an array that is not an image.
     """
     if isinstance(inputs, FrameSource):
         return inputs
@@ -155,7 +190,9 @@ def open_source(inputs: Union[str, int, np.ndarray, FrameSource]) -> FrameSource
         paths = image_files(inputs)
         if not paths:
             raise ValueError(f'no image ({", ".join(IMAGE_EXTENSIONS)}) in folder {inputs}')
-        return ImageFiles(paths, inputs)
+        return ImageFiles(paths, inputs, skip_unreadable)
+    if not stat.S_ISREG(os.stat(inputs).st_mode):
+        raise ValueError(f'input {inputs} is not a regular file (a FIFO or device is not read)')
     if inputs.lower().endswith(IMAGE_EXTENSIONS):
         return ImageFiles([inputs], inputs)
     return VideoFrames(path=inputs)

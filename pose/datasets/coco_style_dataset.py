@@ -24,6 +24,11 @@ _METAINFO_KEYS_PER_SAMPLE = ('dataset_name', 'upper_body_ids', 'lower_body_ids',
                              'flip_indices', 'dataset_keypoint_weights', 'skeleton_links')
 
 
+def _is_number(value: object) -> bool:
+    """A JSON number (bool is not one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def random_center_shifts(num_boxes: int, prob: float, max_shift: float) -> np.ndarray:
     """(num_boxes, 2) centre offsets in box sizes: uniform in [-max_shift, max_shift] per axis
     with probability ``prob``, else 0.
@@ -198,6 +203,9 @@ class CocoStyleDataset(BaseDataset):
         except (ValueError, KeyError, TypeError) as err:
             raise ValueError(f'{self.ann_file} is not a COCO-format annotation file: '
                              f'{err!r}') from err
+        if not isinstance(coco.dataset.get('categories'), list):
+            raise ValueError(f'{self.ann_file} has no "categories" list: a COCO keypoint file '
+                             'names the category of its people (evaluation reads it)')
         self._metainfo['CLASSES'] = coco.loadCats(coco.getCatIds())
         return coco
 
@@ -206,8 +214,7 @@ class CocoStyleDataset(BaseDataset):
         coco = self._load_coco()
         data_list, skipped = [], 0
         for img_id in coco.getImgIds():
-            img = dict(coco.loadImgs(img_id)[0])
-            img['img_path'] = osp.join(self.data_prefix.get('img', ''), img['file_name'])
+            img = self._image_info(coco, img_id)
             for ann in coco.loadAnns(coco.getAnnIds(imgIds=img_id)):
                 data_info = self.parse_data_info(dict(raw_ann_info=ann, raw_img_info=img))
                 if data_info is None:
@@ -218,7 +225,30 @@ class CocoStyleDataset(BaseDataset):
             print_log(f'{type(self).__name__}: {skipped} annotations in {self.ann_file} have no '
                       '"bbox" or "keypoints" field and were skipped', logger='current',
                       level=logging.WARNING)
+        listed = set(coco.imgs)
+        orphans = sum(1 for ann in coco.dataset.get('annotations', [])
+                      if ann.get('image_id') not in listed)
+        if orphans:
+            print_log(f'{type(self).__name__}: {orphans} annotations in {self.ann_file} belong to '
+                      'image ids its "images" do not list, and were skipped', logger='current',
+                      level=logging.WARNING)
         return data_list
+
+    def _image_info(self, coco: COCO, img_id: int) -> dict:
+        """The COCO image entry of ``img_id`` with its ``img_path``; the fields a sample
+        needs are checked."""
+        img = dict(coco.loadImgs(img_id)[0])
+        missing = [key for key in ('file_name', 'width', 'height') if key not in img]
+        if missing:
+            raise ValueError(f'{self.ann_file}: image id {img_id} lacks {", ".join(missing)}')
+        if not (isinstance(img['file_name'], str) and _is_number(img['width'])
+                and _is_number(img['height']) and img['width'] > 0 and img['height'] > 0):
+            raise ValueError(f'{self.ann_file}: image id {img_id} has file_name '
+                             f'{str(img["file_name"])[:80]!r}, width {str(img["width"])[:20]} and '
+                             f'height {str(img["height"])[:20]}; expected a name and positive '
+                             'sizes')
+        img['img_path'] = osp.join(self.data_prefix.get('img', ''), img['file_name'])
+        return img
 
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         """Convert one COCO annotation into a data info dict (None without box/keypoints).
@@ -231,7 +261,7 @@ class CocoStyleDataset(BaseDataset):
         if 'bbox' not in ann or 'keypoints' not in ann:
             return None
         keypoints, keypoints_visible = self._parse_keypoints(ann)
-        x, y, w, h = ann['bbox']
+        x, y, w, h = self._parse_bbox(ann)
         # clip to the image as mmpose does: boxes of the COCO json may overhang it
         x1, x2 = np.clip([x, x + w], 0, img['width'] - 1)
         y1, y2 = np.clip([y, y + h], 0, img['height'] - 1)
@@ -255,10 +285,25 @@ class CocoStyleDataset(BaseDataset):
             data_info['crowd_index'] = img['crowdIndex']
         return data_info
 
+    def _parse_bbox(self, ann: dict) -> Tuple[float, float, float, float]:
+        """x, y, w, h of a COCO annotation (NaN and infinity pass, and are filtered out with
+        a count by :meth:`filter_data`)."""
+        bbox = ann['bbox']
+        if not (isinstance(bbox, (list, tuple)) and len(bbox) == 4
+                and all(_is_number(v) for v in bbox)):
+            raise ValueError(f'{self.ann_file}: annotation id {ann.get("id")} has bbox '
+                             f'{str(bbox)[:80]}, expected four numbers [x, y, w, h]')
+        return tuple(float(v) for v in bbox)
+
     def _parse_keypoints(self, ann: dict) -> Tuple[np.ndarray, np.ndarray]:
         """(1, K, 2) keypoints and (1, K) 0/1 visibility of a COCO annotation."""
         expected = self._metainfo['num_keypoints']
-        values = np.asarray(ann['keypoints'], dtype=np.float32)
+        raw = ann['keypoints']
+        if not (isinstance(raw, (list, tuple)) and all(_is_number(v) for v in raw)):
+            raise ValueError(f'{self.ann_file}: annotation id {ann.get("id")} has keypoints '
+                             f'{str(raw)[:80]}, expected a list of numbers (x, y, v per '
+                             'keypoint)')
+        values = np.asarray(raw, dtype=np.float32)
         if values.size != expected * 3:
             raise ValueError(
                 f'{self.ann_file}: annotation id {ann.get("id")} has {values.size / 3:g} '
@@ -277,6 +322,10 @@ class CocoStyleDataset(BaseDataset):
             raise ValueError(f'{self.bbox_file} must hold a list of detections, got '
                              f'{type(detections).__name__}')
         category_ids = set(coco.getCatIds())
+        for index, det in enumerate(detections):
+            if not isinstance(det, dict):
+                raise ValueError(f'{self.bbox_file}: detection #{index} is a '
+                                 f'{type(det).__name__}, not an object')
         data_list = [
             self._parse_detection(det, index, coco) for index, det in enumerate(detections)
             if det.get('category_id') in category_ids
@@ -298,9 +347,14 @@ class CocoStyleDataset(BaseDataset):
         if det['image_id'] not in coco.imgs:
             raise ValueError(f'{self.bbox_file}: detection #{index} refers to image_id '
                              f'{det["image_id"]}, which {self.ann_file} does not list')
+        if not (isinstance(det['bbox'], list) and len(det['bbox']) == 4
+                and all(_is_number(v) for v in det['bbox']) and _is_number(det['score'])):
+            raise ValueError(f'{self.bbox_file}: detection #{index} has bbox '
+                             f'{str(det["bbox"])[:80]} and score {str(det["score"])[:20]}; '
+                             'expected four numbers [x, y, w, h] and a number')
         img = coco.imgs[det['image_id']]
         num_keypoints = self._metainfo['num_keypoints']
-        bbox = bbox_xywh2xyxy(np.asarray(det['bbox'][:4], dtype=np.float32).reshape(1, 4))
+        bbox = bbox_xywh2xyxy(np.asarray(det['bbox'], dtype=np.float32).reshape(1, 4))
         return dict(
             img_id=det['image_id'],
             img_path=osp.join(self.data_prefix.get('img', ''), img['file_name']),
@@ -326,8 +380,12 @@ class CocoStyleDataset(BaseDataset):
             else:
                 reasons[reason] += 1
         source = self.bbox_file or self.ann_file
+        detail = ', '.join(f'{count} {reason}' for reason, count in reasons.items())
+        if not kept:
+            raise ValueError(f'{type(self).__name__}: no instance of {source} is left to '
+                             f'{"test" if self.test_mode else "train"} on (of '
+                             f'{len(self.data_list)}; filtered out: {detail or "none"})')
         if reasons:
-            detail = ', '.join(f'{count} {reason}' for reason, count in reasons.items())
             print_log(f'{type(self).__name__}: kept {len(kept)} of {len(self.data_list)} '
                       f'instances of {source}; filtered out: {detail}', logger='current',
                       level=logging.INFO)
@@ -336,6 +394,10 @@ class CocoStyleDataset(BaseDataset):
     def _rejection_reason(self, data_info: dict) -> Optional[str]:
         """Why ``data_info`` is filtered out, or None to keep it."""
         cfg = self.filter_cfg or {}
+        if not np.isfinite(data_info['bbox']).all():
+            return 'with a box that is not finite (NaN or infinity)'
+        if not np.isfinite(data_info['keypoints']).all():
+            return 'with keypoints that are not finite (NaN or infinity)'
         width, height = data_info['bbox'][0, 2:4] - data_info['bbox'][0, 0:2]
         if width <= 0 or height <= 0:
             return 'with an empty box'

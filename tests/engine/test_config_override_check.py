@@ -81,3 +81,33 @@ def test_checking_does_not_change_the_config(cfg):
     before = cfg.pretty_text
     check_override_keys(cfg, {'model.backbone.with_cp': True})
     assert cfg.pretty_text == before
+
+
+@pytest.mark.parametrize('config, key, message', [
+    # CheckpointHook keeps unknown arguments for the save: the run would die an epoch later
+    (POSE, 'default_hooks.checkpoint.max_keep_ckpt',
+     "CheckpointHook (default_hooks.checkpoint) takes no argument 'max_keep_ckpt'; did "
+     "you mean 'max_keep_ckpts'?"),
+    (POSE, 'work_dri', "the config has no key 'work_dri'; did you mean 'work_dir'?"),
+    (POSE, 'nobody_reads_this', "the config has no key 'nobody_reads_this', and the Runner"),
+    # mmseg's IoUMetric swallows unknown arguments
+    (SEG, 'test_evaluator.iou_metric',
+     "IoUMetric (test_evaluator) takes no argument 'iou_metric'; did you mean 'iou_metrics'?"),
+    (POSE, 'model.backbone.with_checkpoint',
+     "LiteHRNet (model.backbone) takes no argument 'with_checkpoint'"),
+])
+def test_arguments_are_checked_against_what_the_dict_builds(config, key, message):
+    with pytest.raises(UnknownConfigKeyError) as error:
+        check_override_keys(Config.fromfile(config), {key: 1})
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize('config, key', [
+    (POSE, 'default_hooks.checkpoint.save_optimizer'),  # CheckpointHook's own
+    (POSE, 'default_hooks.checkpoint.meta'),  # passed on to Runner.save_checkpoint
+    (SEG, 'test_evaluator.nan_to_num'),
+    (SEG, 'train_dataloader.dataset.dataset.pipeline.0.to_float32'),  # LoadImage's base's
+    (POSE, 'train_dataloader.dataset.pipeline.0.skip_corrupt'),
+])
+def test_genuine_new_arguments_are_accepted(config, key):
+    check_override_keys(Config.fromfile(config), {key: 1})

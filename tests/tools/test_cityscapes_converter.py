@@ -236,3 +236,24 @@ def test_truncated_polygon_file_is_named(tmp_path, monkeypatch):
     path.write_text(path.read_text()[:30])
     with pytest.raises(ValueError, match=f'{path}: not a readable Cityscapes polygon file'):
         run(monkeypatch, str(tmp_path))
+
+
+@pytest.mark.parametrize('objects, height', [
+    ([{'label': 'road', 'polygon': [['a', 'b'], [2, 0], [2, 2]]}], H),  # non-numeric point
+    ([{'label': 'road', 'polygon': [[1], [2, 0], [2, 2]]}], H),  # a one-number point
+    (OBJECTS, -5),  # a negative image height
+])
+def test_a_polygon_file_that_cannot_be_drawn_is_named(tmp_path, monkeypatch, objects, height):
+    path = write_frame(tmp_path, 'val', 'ulm', '000000_000019', objects=objects)
+    path.write_text(json.dumps(dict(imgHeight=height, imgWidth=W, objects=objects)))
+    with pytest.raises(ValueError, match=f'{path}: '):
+        run(monkeypatch, str(tmp_path))
+
+
+def test_a_misplaced_polygon_file_fails_before_anything_is_written(tmp_path, monkeypatch):
+    write_frame(tmp_path, 'val', 'ulm', '000000_000019')
+    stray = tmp_path / 'gtFine' / 'ulm_000000_000020_gtFine_polygons.json'
+    stray.write_text(json.dumps(dict(imgHeight=H, imgWidth=W, objects=OBJECTS)))
+    with pytest.raises(ValueError, match='expected <gt-dir>/<split>/<city>/'):
+        run(monkeypatch, str(tmp_path))
+    assert not list(tmp_path.rglob('*.png'))

@@ -2,6 +2,7 @@
 their keypoints drawn on every image and video frame, saved as pictures, a video and COCO json."""
 import importlib.util
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -199,6 +200,66 @@ def test_bad_input_is_named(tmp_path, monkeypatch, checkpoint, images):
     corrupt.write_bytes(b'\x89PNG\r\n\x1a\n cut short')
     with pytest.raises(ValueError, match=re.escape(f'cannot read image {corrupt}')):
         run(monkeypatch, CONFIG, checkpoint, '--input', corrupt.parent, '--out-dir', out_dir)
+
+
+def test_a_folder_with_bad_files_still_gives_the_rest(tmp_path, monkeypatch, capsys, checkpoint,
+                                                      images):
+    (images / 'c.png').write_bytes(b'\x89PNG\r\n\x1a\n cut short')
+    (images / 'd.jpg').write_bytes(b'')
+    os.mkfifo(images / 'e.jpg')  # would block a reader forever
+    out_dir = tmp_path / 'out'
+    run(monkeypatch, CONFIG, checkpoint, '--input', images, '--out-dir', out_dir, '--save-json')
+
+    assert sorted(p.name for p in out_dir.iterdir()) == ['a.png', 'b.png', 'images.keypoints.json']
+    assert len(json.loads((out_dir / 'images.keypoints.json').read_text())) == 2
+    err = capsys.readouterr().err
+    assert f'skipped {images / "c.png"}: not an image OpenCV can decode' in err
+    assert f'skipped {images / "d.jpg"}: an empty file' in err
+    assert f'skipped {images / "e.jpg"}: not a regular file' in err
+    assert 'skipped 3 of 5 images' in err
+
+
+def test_no_output_replaces_an_input(tmp_path, monkeypatch, checkpoint, images):
+    photo = images / 'a.png'
+    before = photo.read_bytes()
+    with pytest.raises(ValueError, match=re.escape(f'it is the input {photo}')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', photo, '--out-dir', images)
+    with pytest.raises(ValueError, match='refusing to write'):
+        run(monkeypatch, CONFIG, checkpoint, '--input', images, '--out-dir', images / '.')
+    assert photo.read_bytes() == before and sorted(p.name for p in images.iterdir()) == [
+        'a.png', 'b.png', 'notes.txt']
+
+
+def test_a_failed_write_is_an_error_not_a_wrote(tmp_path, monkeypatch, capsys, checkpoint,
+                                                images, video):
+    out_dir = tmp_path / 'out'
+    (out_dir / 'a.png').mkdir(parents=True)  # where the picture should go
+    with pytest.raises(OSError, match=re.escape(f'cannot write image {out_dir / "a.png"}')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', images / 'a.png', '--out-dir', out_dir)
+    (out_dir / 'clip_pose.mp4').mkdir()
+    with pytest.raises(OSError, match=re.escape(f'cannot write video {out_dir}/clip_pose.mp4')):
+        run(monkeypatch, CONFIG, checkpoint, '--input', video, '--out-dir', out_dir)
+    assert 'wrote' not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('content, problem', [
+    ({'image_id': 7}, 'detection #0 lacks bbox, score'),
+    ([{'image_id': 123456, 'bbox': [1, 2, 3, 4], 'score': 0.9}],
+     'detection #0 refers to image_id 123456, which the annotation file does not list'),
+    ([{'image_id': 7, 'bbox': [1, 2, 3], 'score': 0.9}], 'detection #0 has bbox [1, 2, 3]'),
+    ([{'image_id': 7, 'bbox': [1, 2, 3, 4]}], 'detection #0 lacks score'),
+    ('not json', 'not valid json'),
+])
+def test_a_bad_detection_file_is_named(tmp_path, monkeypatch, checkpoint, images, content,
+                                       problem):
+    ann_file, det_file = tmp_path / 'ann.json', tmp_path / 'dets.json'
+    ann_file.write_text(json.dumps(dict(images=[dict(id=7, file_name='a.png')])))
+    det_file.write_text(content if isinstance(content, str) else json.dumps(content))
+    if isinstance(content, dict):
+        problem = 'expected a list of detections, got a dict'
+    with pytest.raises(ValueError, match=re.escape(f'{det_file}: ') + '.*' + re.escape(problem)):
+        run(monkeypatch, CONFIG, checkpoint, '--input', images / 'a.png', '--out-dir',
+            tmp_path / 'out', '--det-file', det_file, '--det-ann-file', ann_file)
 
 
 NANO = ROOT / 'configs/det/rtmdet_nano_320-8xb32_coco-person.py'

@@ -74,3 +74,40 @@ def test_rejects_bad_opacity_and_missing_image(tmp_path, monkeypatch, checkpoint
         run(monkeypatch, IMAGE, CONFIG, checkpoint, '--out', tmp_path / 'x.png', '--opacity', 0)
     with pytest.raises(FileNotFoundError, match='image not found'):
         run(monkeypatch, tmp_path / 'nope.png', CONFIG, checkpoint, '--out', tmp_path / 'x.png')
+
+
+@pytest.mark.parametrize('content, reason', [
+    (b'', 'an empty file'), (b'not an image at all', 'not an image OpenCV can decode'),
+    (b'\xff\xd8\xff\xe0\x00\x10JFIF', 'not an image OpenCV can decode')])  # JPEG cut short
+def test_an_unreadable_image_is_named_before_the_model_is_built(tmp_path, monkeypatch,
+                                                                  checkpoint, content, reason):
+    bad = tmp_path / 'bad.jpg'
+    bad.write_bytes(content)
+    monkeypatch.setattr(seg_image, 'load_model', None)  # never reached
+    with pytest.raises(ValueError, match=f'cannot read image {bad}: {reason}'):
+        run(monkeypatch, bad, CONFIG, checkpoint, '--out', tmp_path / 'x.png')
+
+
+def test_a_bad_output_is_refused_before_inference(tmp_path, monkeypatch, checkpoint):
+    monkeypatch.setattr(seg_image, 'load_model', None)  # never reached
+    with pytest.raises(ValueError, match="extension '.out'"):
+        run(monkeypatch, IMAGE, CONFIG, checkpoint, '--out', tmp_path / 'overlay.out')
+    copy = tmp_path / 'frame.png'
+    copy.write_bytes(IMAGE.read_bytes())
+    with pytest.raises(ValueError, match=f'it is the input {copy}'):
+        run(monkeypatch, copy, CONFIG, checkpoint, '--out', copy)
+    assert copy.read_bytes() == IMAGE.read_bytes()
+
+
+def test_a_tiny_image_is_painted_and_a_failed_write_is_an_error(tmp_path, monkeypatch, capsys,
+                                                                 checkpoint):
+    tiny = tmp_path / 'tiny.png'
+    mmcv.imwrite(np.full((1, 1, 3), 128, np.uint8), str(tiny))
+    out = tmp_path / 'tiny_overlay.png'
+    run(monkeypatch, tiny, CONFIG, checkpoint, '--out', out)
+    assert mmcv.imread(str(out)).shape == (1, 1, 3)
+    blocked = tmp_path / 'blocked.png'
+    blocked.mkdir()
+    with pytest.raises(OSError, match=f'cannot write image {blocked}'):
+        run(monkeypatch, tiny, CONFIG, checkpoint, '--out', blocked)
+    assert f'wrote {blocked}' not in capsys.readouterr().out

@@ -123,7 +123,7 @@ def load_annotation(json_file: str) -> Annotation:
     annotation = Annotation()
     try:
         annotation.fromJsonFile(json_file)
-    except (ValueError, KeyError, TypeError) as error:  # truncated or not Cityscapes json
+    except Exception as error:  # truncated, not Cityscapes json, malformed points: the file's
         raise ValueError(f'{json_file}: not a readable Cityscapes polygon file '
                          f'({type(error).__name__}: {error})') from error
     return annotation
@@ -151,6 +151,11 @@ def convert_one(frame: Frame) -> None:
         # cityscapesscripts calls sys.exit() on an unknown label: a worker would die silently.
         raise RuntimeError(f'{frame.json_file}: cityscapesscripts could not convert it (see its '
                            'message above)') from error
+    except OSError:
+        raise  # writing failed: the message names the output file
+    except Exception as error:  # Pillow's drawing of malformed points or image sizes
+        raise ValueError(f'{frame.json_file}: cannot draw its polygons ({type(error).__name__}: '
+                         f'{str(error)[:200]})') from error
 
 
 def frame_name(rel: str) -> str:
@@ -181,6 +186,7 @@ def main() -> None:
         out_dir, recursive=False)
     if removed:
         print(f'removed {removed} partial files left by an interrupted conversion')
+    splits = split_lists(polygon_files)  # before anything is written: a misplaced file fails
     frames = [Frame(osp.join(gt_dir, rel), osp.join(gt_dir, rel[:-len(POLYGON_SUFFIX)]),
                     osp.join(out_gt_dir, rel[:-len(POLYGON_SUFFIX)]))
               for rel in polygon_files]
@@ -188,7 +194,6 @@ def main() -> None:
         track_parallel_progress(convert_one, frames, args.nproc)
     else:
         track_progress(convert_one, frames)
-    splits = split_lists(polygon_files)
     for split, names in splits.items():
         text = ''.join(name + '\n' for name in names).encode()
         write_atomically(osp.join(out_dir, f'{split}.txt'), lambda f: f.write(text))

@@ -19,6 +19,11 @@ Outputs: ``--out-dir`` gets one picture per image, or ``<video>_pose.mp4`` at th
 frame rate; ``--save-json`` adds ``<input>.keypoints.json`` there (COCO results: one record per
 person per frame); ``--show`` opens a window (q or Esc stops). The time spent decoding,
 detecting, estimating poses and drawing is printed at the end.
+
+No output may replace an input (the run is refused before it starts), and a write that fails is
+an error, never a "wrote". In a folder, an image that cannot be read (empty, corrupt, not a
+regular file) is skipped and named, the others are processed and saved, and the summary counts
+the skipped ones; the run fails only when none could be read.
 """
 import argparse
 import json
@@ -34,7 +39,8 @@ import numpy as np
 from mmengine.config import Config
 from tqdm import tqdm
 
-from engine import add_inference_arguments
+from engine import (VideoOutput, add_inference_arguments, refuse_overwriting_inputs,
+                    write_image)
 from pose.apis import FrameResult, PoseInferencer, dump_coco_results, open_source
 from pose.apis.sources import FrameSource
 
@@ -82,22 +88,75 @@ def parse_args() -> argparse.Namespace:
 
 def load_detections(det_file: str, ann_file: str, thr: float) -> Dict[str, np.ndarray]:
     """File name -> (N, 5) x1, y1, x2, y2, score of the person detections scoring at least
-    ``thr``."""
-    with open(det_file) as f:
-        detections = json.load(f)
+    ``thr``.
+
+    Raises:
+        ValueError: naming the file, and the record, when it is not a list of COCO detections
+            (``image_id``, ``bbox`` as four numbers, ``score``) of images ``ann_file`` lists.
+    """
+    detections = read_json(det_file)
+    if not isinstance(detections, list):
+        raise ValueError(f'{det_file}: expected a list of detections, got a '
+                         f'{type(detections).__name__}')
     names = image_names(ann_file)
     boxes = defaultdict(list)
-    for det in detections:
+    for index, det in enumerate(detections):
+        problem = detection_problem(det, names)
+        if problem:
+            raise ValueError(f'{det_file}: detection #{index} {problem}')
         if det.get('category_id', 1) == 1 and det['score'] >= thr:
             x, y, w, h = det['bbox']
             boxes[names[det['image_id']]].append([x, y, x + w, y + h, det['score']])
     return {name: np.array(b, dtype=np.float32) for name, b in boxes.items()}
 
 
+def detection_problem(det: object, names: Dict[int, str]) -> Optional[str]:
+    """What is wrong with one detection record, or None."""
+    if not isinstance(det, dict):
+        return f'is a {type(det).__name__}, not an object'
+    missing = [key for key in ('image_id', 'bbox', 'score') if key not in det]
+    if missing:
+        return f'lacks {", ".join(missing)}'
+    bbox, score = det['bbox'], det['score']
+    if not (isinstance(bbox, list) and len(bbox) == 4 and all(is_number(v) for v in bbox)):
+        return f'has bbox {str(bbox)[:80]}, not four numbers x, y, w, h'
+    if not is_number(score):
+        return f'has score {str(score)[:80]}, not a number'
+    if det['image_id'] not in names:
+        return f'refers to image_id {str(det["image_id"])[:40]}, which the annotation file ' \
+            'does not list'
+    return None
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        bool(np.isfinite(value))
+
+
 def image_names(ann_file: str) -> Dict[int, str]:
-    """COCO image id -> file name, from an annotation file's ``images``."""
-    with open(ann_file) as f:
-        return {img['id']: img['file_name'] for img in json.load(f)['images']}
+    """COCO image id -> file name, from an annotation file's ``images``.
+
+    Raises:
+        ValueError: naming the file when it has no such list.
+    """
+    images = read_json(ann_file)
+    images = images.get('images') if isinstance(images, dict) else None
+    if not isinstance(images, list) or not all(
+            isinstance(img, dict) and 'id' in img and 'file_name' in img for img in images):
+        raise ValueError(f'{ann_file}: expected a COCO annotation file whose "images" list '
+                         'gives each image\'s "id" and "file_name"')
+    return {img['id']: img['file_name'] for img in images}
+
+
+def read_json(path: str) -> object:
+    """The content of a json file; errors name it."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f'{path}: not valid json ({error})') from None
 
 
 def build_inferencer(args: argparse.Namespace) -> PoseInferencer:
@@ -121,7 +180,7 @@ class Outputs:
 
     def __init__(self, source: FrameSource, out_dir: Optional[str], show: bool) -> None:
         self.source, self.out_dir, self.show = source, out_dir, show
-        self.video: Optional[cv2.VideoWriter] = None
+        self.video: Optional[VideoOutput] = None
         self.written: List[str] = []
         self.seconds = 0.0
 
@@ -133,7 +192,7 @@ class Outputs:
             self._video(image).write(image)
         elif self.out_dir:
             path = osp.join(self.out_dir, result.name)
-            cv2.imwrite(path, image)
+            write_image(path, image)
             self.written.append(path)
         keep_going = True
         if self.show:
@@ -142,20 +201,43 @@ class Outputs:
         self.seconds += time.perf_counter() - start
         return keep_going
 
-    def _video(self, image: np.ndarray) -> cv2.VideoWriter:
+    def video_path(self) -> str:
+        return osp.join(self.out_dir, f'{source_stem(self.source)}_pose.mp4')
+
+    def _video(self, image: np.ndarray) -> VideoOutput:
         if self.video is None:
-            path = osp.join(self.out_dir, f'{source_stem(self.source)}_pose.mp4')
             height, width = image.shape[:2]
-            self.video = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'),
-                                         self.source.fps, (width, height))
-            self.written.append(path)
+            self.video = VideoOutput(self.video_path(), self.source.fps, (width, height))
         return self.video
 
     def close(self) -> None:
-        if self.video is not None:
-            self.video.release()
         if self.show:
             cv2.destroyAllWindows()
+        if self.video is not None:
+            self.video.close()
+            self.written.append(self.video.path)
+
+
+def planned_outputs(source: FrameSource, outputs: Outputs, save_json: bool) -> List[str]:
+    """Every file the run will write, known before it starts."""
+    if not outputs.out_dir:
+        return []
+    planned = [outputs.video_path()] if source.is_video else [
+        osp.join(outputs.out_dir, osp.basename(path)) for path in getattr(source, 'paths', [])]
+    if save_json:
+        planned.append(json_path(source, outputs.out_dir))
+    return planned
+
+
+def input_files(args: argparse.Namespace, source: FrameSource) -> List[str]:
+    """Every file the run reads."""
+    files = getattr(source, 'paths', [source.name])
+    return [args.config, args.checkpoint, args.det_config, args.det_checkpoint, args.det_file,
+            args.det_ann_file, *files]
+
+
+def json_path(source: FrameSource, out_dir: str) -> str:
+    return osp.join(out_dir, f'{source_stem(source)}.keypoints.json')
 
 
 def source_stem(source: FrameSource) -> str:
@@ -173,9 +255,15 @@ def progress(results: Iterator[FrameResult], source: FrameSource) -> Iterator[Fr
 
 def main() -> None:
     args = parse_args()
-    source = open_source(args.input)  # fails early, naming a missing or unreadable input
+    # Fails early, naming a missing or unopenable input; a folder's unreadable images are
+    # passed over, named and counted at the end.
+    source = open_source(args.input, skip_unreadable=True)
     if args.det_file and source.is_video:
         raise SystemExit('--det-file holds boxes of images; use --det-config for videos')
+    outputs = Outputs(source, args.out_dir, args.show)
+    inputs = input_files(args, source)
+    for path in planned_outputs(source, outputs, args.save_json):
+        refuse_overwriting_inputs(path, inputs)
     boxes = (load_detections(args.det_file, args.det_ann_file, args.bbox_thr)
              if args.det_file else None)
     image_ids = image_names(args.det_ann_file) if args.det_ann_file else {}
@@ -183,7 +271,6 @@ def main() -> None:
     inferencer = build_inferencer(args)
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
-    outputs = Outputs(source, args.out_dir, args.show)
     records = []
     try:
         for result in progress(inferencer(source, boxes, draw=True, draw_bbox=args.draw_bbox),
@@ -196,10 +283,23 @@ def main() -> None:
     for path in outputs.written:
         print(f'wrote {path}')
     if args.save_json:
-        path = osp.join(args.out_dir, f'{source_stem(source)}.keypoints.json')
+        path = json_path(source, args.out_dir)
         print(f'wrote {path} ({dump_coco_results(records, path)} people)')
     print(f'{inferencer.times.summary()}; writing and showing {outputs.seconds:.2f} s')
+    report_skipped(source)
 
+
+def report_skipped(source: FrameSource) -> None:
+    """Name the images that could not be read; fail when none could."""
+    skipped = getattr(source, 'skipped', [])
+    for path, reason in skipped:
+        print(f'skipped {path}: {reason}', file=sys.stderr)
+    if skipped:
+        total = len(source.paths)
+        print(f'skipped {len(skipped)} of {total} images (named above)', file=sys.stderr)
+        if len(skipped) == total:
+            raise ValueError(f'cannot read image {skipped[0][0]}: {skipped[0][1]} (no image of '
+                             f'{source.name} could be read)')
 
 if __name__ == '__main__':
     main()

@@ -23,7 +23,7 @@ from typing import Counter
 
 import torch
 
-from engine import TensorForward, build_model, config_input_shape
+from engine import TensorForward, build_model, config_input_shape, refuse_overwriting_inputs
 from litehrnet.deploy import export_onnx, onnx_max_abs_diff
 
 
@@ -58,6 +58,7 @@ def histogram_line(histogram: Counter[str]) -> str:
 def main() -> int:
     args = parse_args()
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
+    refuse_overwriting_inputs(args.out, [args.config, checkpoint])
     model = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
     shape = tuple(args.shape) if args.shape else config_input_shape(model.cfg)
     traced, written = export_onnx(TensorForward(model), shape, args.out,

@@ -28,7 +28,7 @@ import torch
 from mmengine.evaluator import Evaluator
 from mmengine.runner import Runner
 
-from engine import TensorForward, config_input_shape, runtime_session
+from engine import TensorForward, config_input_shape, refuse_overwriting_inputs, runtime_session
 from litehrnet.deploy import export_onnx
 from pose.apis import init_model
 
@@ -117,6 +117,7 @@ def batch1_ms(run: Callable[[np.ndarray], np.ndarray], crop: np.ndarray, runs: i
 
 def main() -> None:
     args = parse_args()
+    refuse_overwriting_inputs(args.out, [args.config, args.checkpoint])
     model = init_model(args.config, args.checkpoint, trust_checkpoint=args.trust_checkpoint)
     cfg = model.cfg
     loader = Runner.build_dataloader(cfg.val_dataloader)

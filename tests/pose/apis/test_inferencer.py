@@ -14,7 +14,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from pose.apis import (Detections, Frame, FrameSource, MMDetPersonDetector, PoseInferencer,
-                       init_model)
+                       inference_topdown, init_model)
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / 'data/samples/coco'
@@ -116,6 +116,17 @@ def test_without_a_detector_the_whole_frame_or_the_given_boxes():
     np.testing.assert_array_equal(given[0].bboxes, boxes[NAMES[0]][:, :4])
     np.testing.assert_array_equal(given[0].bbox_scores, boxes[NAMES[0]][:, 4])
     assert [len(r) for r in given] == [1, 0, 0, 0]  # no boxes given: nobody
+
+
+@pytest.mark.parametrize('image', [
+    np.zeros((8, 8, 3), np.int64), np.zeros((8, 8, 3), np.float16), np.zeros((8, 8, 3), bool),
+    np.zeros((0, 8, 3), np.uint8), np.zeros((8, 8), np.uint8), np.zeros((8, 8, 4), np.uint8)])
+def test_arrays_that_are_not_images_are_refused_at_the_door(image):
+    inferencer = PoseInferencer(POSE_CONFIG)
+    with pytest.raises(ValueError, match=re.escape(f'got {image.dtype} of shape {image.shape}')):
+        list(inferencer(image))
+    with pytest.raises(ValueError, match='uint8 BGR array'):
+        inference_topdown(inferencer.pose_model, image)
 
 
 class AnnotationBoxes:

@@ -51,7 +51,7 @@ def test_bad_inputs_are_named(tmp_path):
     for webcam in ('webcam:99', 99):
         with pytest.raises(ValueError, match='cannot open webcam 99: no camera with this index'):
             open_source(webcam)
-    with pytest.raises(ValueError, match=r'\(H, W, 3\) BGR'):
+    with pytest.raises(ValueError, match=r'\(H, W, 3\) uint8 BGR'):
         open_source(np.zeros((4, 5), np.uint8))
     unreadable = tmp_path / 'images'
     unreadable.mkdir()

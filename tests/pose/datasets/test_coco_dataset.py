@@ -1,5 +1,6 @@
 """CocoDataset on the bundled COCO sample: loading, filtering and bad inputs."""
 import json
+import re
 import shutil
 
 import numpy as np
@@ -123,3 +124,60 @@ def test_images_resolve_against_data_root(coco_dir, tmp_path):
     dataset = CocoDataset(data_root=str(tmp_path / 'coco'), ann_file='test_coco.json',
                           data_prefix=dict(img=''), filter_cfg=TRAIN_FILTER)
     assert dataset.get_data_info(0)['img_path'].startswith(str(tmp_path / 'coco'))
+
+
+def edited(coco_dir, tmp_path, edit) -> str:
+    """The sample annotation file after ``edit(content)``, written to tmp_path."""
+    content = json.loads((coco_dir / 'test_coco.json').read_text())
+    edit(content)
+    path = tmp_path / 'edited.json'
+    path.write_text(json.dumps(content))
+    return str(path)
+
+
+@pytest.mark.parametrize('edit, problem', [
+    (lambda c: c['images'][0].pop('width'), 'lacks width'),
+    (lambda c: c['images'][0].pop('file_name'), 'lacks file_name'),
+    (lambda c: c['annotations'][0].update(bbox=[1, 2, 3]), 'expected four numbers [x, y, w, h]'),
+    (lambda c: c['annotations'][0].update(keypoints=['1'] * 51), 'expected a list of numbers'),
+])
+def test_malformed_annotations_are_named(coco_dir, tmp_path, edit, problem):
+    ann_file = edited(coco_dir, tmp_path, edit)
+    with pytest.raises(ValueError, match=re.escape(problem)) as info:
+        make_dataset(coco_dir, ann_file=ann_file)
+    assert ann_file in str(info.value)
+
+
+def test_a_file_without_categories_is_named(coco_dir, tmp_path):
+    ann_file = edited(coco_dir, tmp_path, lambda c: c.pop('categories'))
+    with pytest.raises(ValueError, match=re.escape(f'{ann_file} has no "categories" list')):
+        make_dataset(coco_dir, ann_file=ann_file)
+
+
+def test_a_box_that_is_not_finite_is_filtered_and_counted(coco_dir, tmp_path):
+    def nan_box(content):
+        content['annotations'][0]['bbox'][2] = float('nan')
+    dataset = make_dataset(coco_dir, ann_file=edited(coco_dir, tmp_path, nan_box),
+                           filter_cfg=TRAIN_FILTER)
+    assert len(dataset) == 11
+    assert all(np.isfinite(dataset.get_data_info(i)['bbox']).all() for i in range(len(dataset)))
+
+
+def test_annotations_of_unlisted_images_are_counted(coco_dir, tmp_path, monkeypatch):
+    logged = []
+    monkeypatch.setattr('pose.datasets.coco_style_dataset.print_log',
+                        lambda message, **_: logged.append(message))
+    ann_file = edited(coco_dir, tmp_path,
+                      lambda c: c['annotations'][0].update(image_id=999999))
+    assert len(make_dataset(coco_dir, ann_file=ann_file, filter_cfg=TRAIN_FILTER)) == 11
+    assert any('1 annotations in' in line and 'do not list' in line for line in logged)
+
+
+def test_nothing_left_after_filtering_is_named(coco_dir, tmp_path):
+    def all_crowd(content):
+        for ann in content['annotations']:
+            ann['iscrowd'] = 1
+    ann_file = edited(coco_dir, tmp_path, all_crowd)
+    with pytest.raises(ValueError, match=re.escape(f'no instance of {ann_file} is left to train '
+                                                   'on (of 14; filtered out: 14 crowd')):
+        make_dataset(coco_dir, ann_file=ann_file, filter_cfg=TRAIN_FILTER)

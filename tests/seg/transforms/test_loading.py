@@ -64,7 +64,39 @@ def test_undecodable_label_map_is_named(tmp_path, backend, damage):
     with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}' could not be "
                        r'decoded \(corrupt, truncated or not an image\)') as info:
         load(path, imdecode_backend=backend)
-    assert info.value.__cause__ is not None  # the decoder's own error stays in the traceback
+    if backend == 'pillow':  # cv2 raises nothing: it returns None
+        assert info.value.__cause__ is not None  # the decoder's own error stays in the traceback
+
+
+@pytest.mark.parametrize('reduce_zero_label, label_map', [(True, None), (False, {7: 3, 18: 255})])
+def test_reduce_zero_label_and_label_map_as_mmseg(tmp_path, reduce_zero_label, label_map):
+    path = write_label(tmp_path / 'a.png')
+    sample = dict(seg_map_path=str(path), seg_fields=[], reduce_zero_label=reduce_zero_label,
+                  label_map=label_map)
+    ours = step()(dict(sample))
+    theirs = TRANSFORMS.build(dict(type='LoadAnnotations'))(dict(sample))
+    assert ours['gt_seg_map'].dtype == np.uint8
+    np.testing.assert_array_equal(ours['gt_seg_map'], theirs['gt_seg_map'])
+
+
+def test_a_16_bit_label_map_is_read_at_its_depth(tmp_path):
+    path = tmp_path / 'wide.png'
+    Image.fromarray(LABEL.astype(np.uint16)).save(path)
+    np.testing.assert_array_equal(load(path)['gt_seg_map'], LABEL)  # ids that fit: as 8-bit
+    wide = LABEL.astype(np.uint16)
+    wide[0, 0], wide[1, 1] = 261, 1000  # mmseg's uint8 cast: class 5 and 232
+    Image.fromarray(wide).save(path)
+    for backend in ('pillow', 'cv2'):
+        with pytest.raises(ValueError, match=re.escape(f"Label map '{path}' (uint16) holds ids "
+                                                       '[261, 1000]')):
+            load(path, imdecode_backend=backend)
+
+
+def test_a_label_map_with_colours_is_named(tmp_path):
+    path = tmp_path / 'rgb.png'
+    Image.fromarray(np.zeros((4, 5, 3), np.uint8)).save(path)
+    with pytest.raises(ValueError, match=re.escape(f"Label map '{path}' has shape (4, 5, 3)")):
+        load(path)
 
 
 def test_missing_label_map_is_named(tmp_path):
