@@ -21,26 +21,29 @@ from .cpu_distributed_data_parallel import CPUDistributedDataParallel
 from .distributed_end import end_distributed
 from .hooks import (AtomicCheckpointHook, AugmentationSeedHook, DeterministicWarnOnlyHook,
                     MainProcessLoggerHook, NonFiniteLossHook, SkippedSampleReportHook)
-from .image_files import load_image, read_image
-from .model_builder import TensorForward, build_model, config_input_shape
+from .image_files import image_from_file, read_image
+from .load_image import LoadImage
+from .model_builder import TensorForward, build_model, model_input_shape
 from .output_files import (VideoOutput, check_image_output, refuse_overwriting_inputs,
                            write_image)
 from .runner_build import build_runner
-from .runtimes import BACKENDS, RUNTIMES, RuntimeForward, check_backend, runtime_session
+from .runtimes import (BACKENDS, GRAPH_FORMS, RUNTIMES, RuntimeForward, apply_backend,
+                       check_backend, export_for_runtime, onnx_max_abs_diff, runtime_session)
 from .skip_counter import SkipCounter
 from .work_dir_lock import WorkDirInUseError, work_dir_lock
 
 __all__ = [
-    'BACKENDS', 'RUNTIMES', 'RuntimeForward', 'check_backend', 'runtime_session',
+    'BACKENDS', 'GRAPH_FORMS', 'RUNTIMES', 'RuntimeForward', 'apply_backend', 'check_backend',
+    'export_for_runtime', 'onnx_max_abs_diff', 'runtime_session',
     'AugmentationSeedHook', 'CheckpointMismatchError', 'CPUDistributedDataParallel',
     'MainProcessLoggerHook', 'NonFiniteLossHook', 'SkipCounter', 'SkippedSampleReportHook',
     'TensorForward', 'UnknownConfigKeyError', 'add_common_arguments', 'add_inference_arguments',
     'build_model',
-    'build_runner', 'check_override_keys', 'checkpoint_mismatches', 'config_input_shape',
+    'build_runner', 'check_override_keys', 'checkpoint_mismatches', 'model_input_shape',
     'end_distributed', 'load_checkpoint_file', 'load_config', 'prepare_cpu_distributed',
     'require_checkpoint_fit', 'checkpoint_trust', 'CheckpointError', 'UnsafeCheckpointError',
     'local_checkpoint', 'VideoOutput', 'check_image_output', 'refuse_overwriting_inputs',
-    'write_image', 'load_image', 'read_image',
+    'write_image', 'image_from_file', 'read_image', 'LoadImage',
     'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
     'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]

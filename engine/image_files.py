@@ -28,7 +28,7 @@ def read_image(path: str) -> Tuple[Optional[np.ndarray], str]:
     return image, ''
 
 
-def load_image(path: str) -> np.ndarray:
+def image_from_file(path: str) -> np.ndarray:
     """The (H, W, 3) uint8 BGR image of ``path``.
 
     Raises:

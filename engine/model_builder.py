@@ -65,12 +65,14 @@ class TensorForward(nn.Module):
         return self.model(x, mode='tensor')
 
 
-def config_input_shape(cfg: Config) -> Tuple[int, int]:
-    """(H, W) of a config's network input, by the OpenMMLab conventions: a pose codec's
-    ``input_size`` (given as W, H), or a segmentation ``crop_size`` (H, W)."""
-    if 'codec' in cfg:
-        width, height = cfg.codec['input_size']
-        return height, width
-    if 'crop_size' in cfg:
-        return tuple(cfg.crop_size)
-    raise KeyError('the config has neither `codec.input_size` nor `crop_size`: pass a shape')
+def model_input_shape(model: nn.Module) -> Tuple[int, int]:
+    """(H, W) of the inputs ``model`` takes, as the model declares it (``input_shape``: a pose
+    estimator's codec input size, a segmentor's crop size).
+
+    Raises:
+        ValueError: the model declares none; the caller should ask for a shape.
+    """
+    shape = getattr(model, 'input_shape', None)
+    if shape is None:
+        raise ValueError(f'{type(model).__name__} declares no input_shape: pass a shape')
+    return tuple(shape)

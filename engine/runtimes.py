@@ -1,34 +1,66 @@
-"""Inference runtimes (onnxruntime, OpenVINO) running a model's exported ONNX graph in place of
-its PyTorch tensor-mode forward, for the pose and segmentation APIs, demos and benchmark."""
+"""The runtime layer: every way the APIs, the inferencer, the export tool and the benchmark run
+a model for inference, for pose and segmentation alike.
+
+Vocabulary (:data:`BACKENDS`): 'pytorch' (the trained modules), 'deploy' (their inference form
+in PyTorch, :func:`litehrnet.deploy.switch_to_deploy`), and the runtimes that run the exported
+ONNX graph: 'onnxruntime' and 'openvino' (:data:`RUNTIMES`). :data:`GRAPH_FORMS` is the one
+place that decides which form of the Lite-HRNet graph each gets (docs/benchmarks.md has the
+measurements behind it). A model takes a runtime through its ``runtime`` attribute, which its
+tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
+``RuntimeEncoderDecoder``).
+"""
 import copy
 import os
 import tempfile
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from litehrnet.deploy import export_onnx, ort_session
+from litehrnet.deploy import DeployForm, export_onnx, switch_to_deploy
 
 from .model_builder import TensorForward
 
 RUNTIMES = ('onnxruntime', 'openvino')
-# The exported graph each runtime runs fastest (docs/benchmarks.md): OpenVINO the shuffle-free
-# form of Lite stages (about twice as fast as split and shuffle there), onnxruntime split and
-# shuffle (its blocked layout reorders around the broadcast products of the shuffle-free form).
-SHUFFLE_FREE = dict(onnxruntime=False, openvino=True)
-# What the APIs and demos accept: the trained PyTorch model, its deploy form, or a runtime.
 BACKENDS = ('pytorch', 'deploy') + RUNTIMES
+# OpenVINO runs the shuffle-free form about twice as fast as split and shuffle; onnxruntime
+# the split form (its blocked layout reorders around the shuffle-free form's broadcast
+# products); in PyTorch the split form (docs/benchmarks.md).
+GRAPH_FORMS: Dict[str, DeployForm] = {
+    'deploy': DeployForm(),
+    'onnxruntime': DeployForm(),
+    'openvino': DeployForm(shuffle_free=True),
+}
 
 Session = Callable[[np.ndarray], np.ndarray]
 
 
+def check_backend(backend: str) -> str:
+    """``backend`` if it is one of :data:`BACKENDS`, else a ValueError naming the choices."""
+    if backend not in BACKENDS:
+        raise ValueError(f'unknown backend {backend!r}; choose from {", ".join(BACKENDS)}')
+    return backend
+
+
 def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False) -> Session:
-    """``x -> output`` of the ONNX file ``path`` in onnxruntime's CPU provider (all graph
-    optimisations, ``threads`` intra-op threads, 0 = one per core; see
-    :func:`litehrnet.deploy.ort_session` for ``spinning``)."""
-    session = ort_session(path, threads=threads, spinning=spinning)
+    """``x -> output`` of the ONNX file ``path`` in onnxruntime's CPU provider: all graph
+    optimisations (constant folding, conv/activation fusion, NCHWc layouts on x86),
+    ``threads`` intra-op threads (0: one per core), sequential execution (the graph is a
+    chain: inter-op threads would only compete with the intra-op ones).
+
+    ``spinning`` lets idle worker threads busy-wait for the next call: a little faster alone,
+    but they then steal the cores from other work in the same process (such as a PyTorch model
+    timed in turns with this session).
+    """
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry('session.intra_op.allow_spinning', '1' if spinning else '0')
+    session = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
     name = session.get_inputs()[0].name
     return lambda x: session.run(None, {name: x})[0]
 
@@ -40,7 +72,7 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False) -> Ses
 
     The graph is recompiled for each new input shape (a static shape lets the plugin pick its
     kernels and memory plan once). ``spinning`` is onnxruntime's setting; OpenVINO has none
-    (its CPU plugin schedules with TBB), so it is ignored here.
+    (its CPU plugin schedules with TBB).
     """
     import openvino as ov
     core = ov.Core()
@@ -57,8 +89,7 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False) -> Ses
             shaped = model.clone()
             shaped.reshape({shaped.input(0).get_any_name(): list(x.shape)})
             compiled[x.shape] = core.compile_model(shaped, 'CPU', config).create_infer_request()
-        request = compiled[x.shape]
-        return request.infer({0: x})[0].copy()
+        return compiled[x.shape].infer({0: x})[0].copy()
 
     return run
 
@@ -66,34 +97,33 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False) -> Ses
 SESSIONS = dict(onnxruntime=onnxruntime_session, openvino=openvino_session)
 
 
-def check_backend(backend: str) -> str:
-    """``backend`` if it is one of :data:`BACKENDS`, else a ValueError naming the choices."""
-    if backend not in BACKENDS:
-        raise ValueError(f'unknown backend {backend!r}; choose from {", ".join(BACKENDS)}')
-    return backend
-
-
 def runtime_session(path: str, runtime: str, threads: int = 0,
                     spinning: bool = False) -> Session:
     """A session of ``runtime`` (one of :data:`RUNTIMES`) on the ONNX file ``path``."""
     if runtime not in SESSIONS:
-        raise ValueError(f'unknown runtime {runtime!r}; choose from {RUNTIMES}')
+        raise ValueError(f'unknown runtime {runtime!r}; choose from {", ".join(RUNTIMES)}')
     return SESSIONS[runtime](path, threads=threads, spinning=spinning)
 
 
-class RuntimeForward:
-    """A model's tensor-mode forward (pose heatmaps, segmentation logits) computed by an
-    inference runtime from the model's exported graph.
+def export_for_runtime(model: nn.Module, runtime: str, size: Tuple[int, int], path: str,
+                       dynamic_batch: bool = True) -> None:
+    """Export ``model``'s tensor-mode forward (pose heatmaps, segmentation logits) for inputs
+    of ``size`` = (H, W) to ``path``, in the graph form ``runtime`` runs fastest."""
+    export_onnx(TensorForward(copy.deepcopy(model).cpu().eval()), size, path,
+                dynamic_batch=dynamic_batch, form=GRAPH_FORMS[runtime])
 
-    The deploy form of the model is exported once per input size (H, W), on first use, with a
-    dynamic batch axis (:func:`litehrnet.deploy.export_onnx`), in the form the runtime runs
-    fastest (:data:`SHUFFLE_FREE`); a segmentor that sees images of several sizes gets one
-    graph each. Inputs and outputs are torch tensors on the input's
-    device; the runtime computes on the CPU.
+
+class RuntimeForward:
+    """A model's tensor-mode forward computed by an inference runtime from its exported graph.
+
+    The graph is exported once per input size (H, W), on first use, with a dynamic batch axis
+    (:func:`export_for_runtime`); a segmentor that sees images of several sizes gets one graph
+    each. Inputs and outputs are torch tensors on the input's device; the runtime computes on
+    the CPU.
 
     Args:
         model: the PyTorch model (copied: later changes to it are not seen).
-        runtime: 'onnxruntime' or 'openvino'.
+        runtime: one of :data:`RUNTIMES`.
         threads: the runtime's threads (0: its default).
         workdir: where the ONNX files go (default: a new temporary directory).
     """
@@ -101,8 +131,8 @@ class RuntimeForward:
     def __init__(self, model: nn.Module, runtime: str, threads: int = 0,
                  workdir: Optional[str] = None) -> None:
         if runtime not in SESSIONS:
-            raise ValueError(f'unknown runtime {runtime!r}; choose from {RUNTIMES}')
-        self.network = TensorForward(copy.deepcopy(model).cpu().eval())
+            raise ValueError(f'unknown runtime {runtime!r}; choose from {", ".join(RUNTIMES)}')
+        self.model = copy.deepcopy(model).cpu().eval()
         self.runtime = runtime
         self.threads = threads
         self.workdir = workdir or tempfile.mkdtemp(prefix=f'litehrnet_{runtime}_')
@@ -111,8 +141,7 @@ class RuntimeForward:
     def _session(self, size: Tuple[int, int]) -> Session:
         if size not in self._sessions:
             path = os.path.join(self.workdir, f'model_{size[0]}x{size[1]}.onnx')
-            export_onnx(self.network, size, path, dynamic_batch=True,
-                        shuffle_free=SHUFFLE_FREE[self.runtime])
+            export_for_runtime(self.model, self.runtime, size, path)
             self._sessions[size] = runtime_session(path, self.runtime, self.threads)
         return self._sessions[size]
 
@@ -121,3 +150,39 @@ class RuntimeForward:
         session = self._session((int(x.shape[-2]), int(x.shape[-1])))
         out = session(np.ascontiguousarray(x.detach().float().cpu().numpy()))
         return torch.from_numpy(out).to(x.device)
+
+
+def apply_backend(model: nn.Module, backend: str, threads: int = 0) -> nn.Module:
+    """``model`` (a pose estimator or a segmentor in eval mode) computing with ``backend``:
+    unchanged for 'pytorch', converted in place to its deploy form for 'deploy' (it can no
+    longer train), or with a :class:`RuntimeForward` as its ``runtime`` for a runtime.
+
+    Raises:
+        ValueError: an unknown backend, or a runtime for a model without a ``runtime``
+            attribute.
+    """
+    check_backend(backend)
+    if backend == 'deploy':
+        return switch_to_deploy(model, form=GRAPH_FORMS['deploy'])
+    if backend in RUNTIMES:
+        if not hasattr(model, 'runtime'):
+            raise ValueError(f'{type(model).__name__} takes no runtime (it has no `runtime` '
+                             'attribute that its tensor forward consults)')
+        model.runtime = RuntimeForward(model, backend, threads)
+    return model
+
+
+@torch.no_grad()
+def onnx_max_abs_diff(path: str, reference: Callable[[Tensor], Tensor],
+                      inputs: Sequence[Tensor]) -> float:
+    """Largest absolute difference between onnxruntime on ``path`` and ``reference`` over all
+    ``inputs`` (e.g. several batch sizes, to check a dynamic batch axis)."""
+    run = onnxruntime_session(path)
+    worst = 0.0
+    for x in inputs:
+        expected = reference(x).detach().cpu().numpy()
+        got = run(np.ascontiguousarray(x.detach().cpu().numpy()))
+        if got.shape != expected.shape:
+            raise ValueError(f'onnxruntime output shape {got.shape} != PyTorch {expected.shape}')
+        worst = max(worst, float(np.abs(got - expected).max()))
+    return worst

@@ -1,8 +1,10 @@
 """A count of skipped training samples that dataloader workers can add to."""
+import logging
 import weakref
 from typing import ClassVar, List
 
 import torch
+from mmengine.logging import print_log
 from torch.utils.data import get_worker_info
 
 # One slot for the main process and one per dataloader worker: each process writes only its
@@ -35,6 +37,13 @@ class SkipCounter:
         worker = get_worker_info()
         slot = 0 if worker is None else 1 + worker.id % (_SLOTS - 1)
         self._counts[slot] += 1
+
+    def skip(self, reason: Exception) -> None:
+        """Count one skipped sample and log why, with the running count (which also keeps
+        mmengine's logger from dropping repeats of the same message)."""
+        self.add()
+        print_log(f'skipped a sample ({self.total()} so far): {reason}', logger='current',
+                  level=logging.WARNING)
 
     def total(self) -> int:
         """Samples skipped so far, by every process that shares this counter."""

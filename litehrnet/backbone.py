@@ -1,5 +1,5 @@
 """LiteHRNet: the backbone, built from the original configs' ``extra`` dict."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
@@ -7,7 +7,7 @@ from mmengine.registry import MODELS
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .modules import IterativeHead, LiteHRModule, SpatialWeighting, Stem, build_transition
+from .modules import BranchOutputs, DeployForm, IterativeHead, LiteHRModule, Stem, Transition
 from .modules.ops import Size, branch_sizes
 
 DEFAULT_INIT_CFG = [
@@ -46,7 +46,8 @@ class LiteHRNet(BaseModule):
     for k in ``out_indices``, with C = num_channels of the last stage, or [c0, c0, c1, c2] after
     the IterativeHead (``with_head=True``).
 
-    :meth:`switch_to_deploy` turns it into its inference form (see :mod:`litehrnet.deploy`).
+    :meth:`switch_to_deploy` turns it into its inference form (see
+    :class:`litehrnet.modules.DeployForm`).
     """
 
     def __init__(self,
@@ -77,7 +78,7 @@ class LiteHRNet(BaseModule):
         channels = [self.stem.out_channels]
         for i in range(self.num_stages):
             new_channels = list(self.stages_spec['num_channels'][i])
-            setattr(self, f'transition{i}', build_transition(channels, new_channels, **layer_cfg))
+            setattr(self, f'transition{i}', Transition(channels, new_channels, **layer_cfg))
             stage, channels = self._make_stage(i, new_channels, layer_cfg)
             setattr(self, f'stage{i}', stage)
         self.with_head = extra['with_head']
@@ -90,12 +91,10 @@ class LiteHRNet(BaseModule):
             raise ValueError(f'out_indices must be a non-empty subset of 0..{len(channels) - 1}, '
                              f'got {out_indices}')
         self.out_indices = tuple(out_indices)
+        self.outputs = BranchOutputs(self.out_indices, channels)
         self.num_branches = max(self.stages_spec['num_branches'])
         # (H, W) every input has, set in deploy mode for export: sizes are then Python ints.
         self.static_input_size: Optional[Size] = None
-        # Outputs whose channels a deploy transformation stores out of order, put back in order
-        # by the index buffer restore_{k} (see restore_channel_order).
-        self.restored_outputs: List[int] = []
         self._freeze_stages()
 
     @property
@@ -143,45 +142,33 @@ class LiteHRNet(BaseModule):
         sizes = self._static_sizes(x)
         branches = [self.stem(x, sizes and sizes[0])]
         for i in range(self.num_stages):
-            transition = getattr(self, f'transition{i}')
-            inputs = []
-            for j, layer in enumerate(transition):
-                source = branches[min(j, len(branches) - 1)]
-                inputs.append(source if layer is None else layer(source))
-            branches = inputs
+            branches = getattr(self, f'transition{i}')(branches)
             for module in getattr(self, f'stage{i}'):
                 branches = module(branches, sizes)
         if self.with_head:
             branches = self.head_layer(branches, sizes)
-        return tuple(self._in_channel_order(branches[k], k) for k in self.out_indices)
+        return self.outputs(branches)
 
-    def _in_channel_order(self, x: Tensor, k: int) -> Tensor:
-        if k not in self.restored_outputs:
-            return x
-        return x.index_select(1, getattr(self, f'restore_{k}'))
-
-    def restore_channel_order(self, indices: Dict[int, Tensor]) -> None:
-        """Gather output k's channels by ``indices[k]`` before returning it: for deploy forms
-        that store channels out of order (``litehrnet.deploy.make_shuffle_free_``)."""
-        for k, index in indices.items():
-            self.register_buffer(f'restore_{k}', index, persistent=False)
-        self.restored_outputs = sorted(indices)
-
-    def switch_to_deploy(self, input_size: Optional[Size] = None) -> None:
-        """Convert to the inference form, in place: BatchNorm folded into the convs, gradient
-        checkpointing off, the spatial weightings in their deploy form and, with
-        ``input_size`` = (H, W), every size fixed for inputs of that size (ONNX export). The
-        outputs equal the trained model's up to float rounding (about 1e-6 relative); the
-        model cannot train afterwards."""
-        # Imported here because litehrnet.deploy imports this module.
-        from .deploy.batchnorm_folding import fold_batchnorm
-        fold_batchnorm(self)
-        for module in self.modules():
-            if hasattr(module, 'with_cp'):
-                module.with_cp = False
-            if isinstance(module, SpatialWeighting):
-                module.switch_to_deploy()
+    def switch_to_deploy(self, form: DeployForm = DeployForm(),
+                         input_size: Optional[Size] = None) -> None:
+        """Convert to the inference form, in place: every child in turn, in the order data
+        flows through them, switches itself to ``form`` (norms folded, gradient checkpointing
+        off, in the shuffle-free form the channel order each writes passed on to the next);
+        with ``input_size`` = (H, W), every size is fixed for inputs of that size (ONNX
+        export). The outputs equal the trained model's up to float rounding (about 1e-6
+        relative); the model cannot train afterwards."""
+        form = form.for_module_types(self.stages_spec['module_type'])
+        orders = self.stem.switch_to_deploy(form)
+        for i in range(self.num_stages):
+            orders = getattr(self, f'transition{i}').switch_to_deploy(form, orders)
+            for module in getattr(self, f'stage{i}'):
+                orders = module.switch_to_deploy(form, orders)
+        if self.with_head:
+            orders = self.head_layer.switch_to_deploy(form, orders)
+        self.outputs.switch_to_deploy(form, orders)
         self.static_input_size = None if input_size is None else tuple(input_size)
+        self.with_cp = False
+        self.eval()
 
     def train(self, mode: bool = True) -> 'LiteHRNet':
         """Switch to training mode, keeping frozen stages and (with ``norm_eval``) norms in eval."""

@@ -6,7 +6,7 @@
 # the levels are 1/8, 1/16, 1/32 as RTMDet's head expects).
 #   python tools/train.py configs/det/rtmdet_litehrnet-18-hrfpn_8xb32-300e_coco-person.py
 # Not trained here: configs/det/demo/ trains it on the bundled COCO sample.
-_base_ = 'mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py'
+_base_ = ['mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py', '../_base_/backbones/litehrnet.py']
 
 custom_imports = dict(imports=['litehrnet', 'engine'], allow_failed_imports=False)
 
@@ -24,25 +24,9 @@ model = dict(
     data_preprocessor=dict(
         mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
     backbone=dict(
+        _base_.litehrnet_18,  # ours, from mmengine's root registry (mmdet has none of its own)
         _delete_=True,
-        type='LiteHRNet',  # ours, from mmengine's root registry (mmdet has none of its own)
-        in_channels=3,
         norm_cfg=dict(type='SyncBN'),
-        extra=dict(
-            stem=dict(stem_channels=32, out_channels=32, expand_ratio=1),
-            num_stages=3,
-            stages_spec=dict(
-                num_modules=(2, 4, 2),
-                num_branches=(2, 3, 4),
-                num_blocks=(2, 2, 2),
-                module_type=('LITE', 'LITE', 'LITE'),
-                with_fuse=(True, True, True),
-                reduce_ratios=(8, 8, 8),
-                num_channels=((40, 80), (40, 80, 160), (40, 80, 160, 320))),
-            # Without the IterativeHead: it exists to refine the 1/4 branch for heatmaps and
-            # halves the lower branches' channels (320 -> 160 at 1/32, where large people are
-            # found); HRFPN does its own fusion of all four branches.
-            with_head=False),
         out_indices=(0, 1, 2, 3),
         init_cfg=dict(type='Pretrained', checkpoint=pose_checkpoint, prefix='backbone.')),
     neck=dict(
@@ -54,6 +38,10 @@ model = dict(
         stride=2,
         norm_cfg=dict(type='SyncBN')),
     bbox_head=dict(in_channels=channels, feat_channels=channels, num_classes=1))
+# Without the IterativeHead: it exists to refine the 1/4 branch for heatmaps and halves the
+# lower branches' channels (320 -> 160 at 1/32, where large people are found); HRFPN does its
+# own fusion of all four branches.
+model['backbone']['extra'] = dict(model['backbone']['extra'], with_head=False)
 
 train_dataloader = dict(dataset=dict(metainfo=dict(classes=('person', ))))
 val_dataloader = dict(dataset=dict(metainfo=dict(classes=('person', ))))

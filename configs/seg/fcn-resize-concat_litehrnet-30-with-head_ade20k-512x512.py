@@ -4,4 +4,4 @@
 # results/litehr-ade20k_results_20210908_224220.csv, row
 # fcn-resize-concat_litehr30-with-head_512x512_160k_ade20k).
 _base_ = './fcn-resize-concat_litehrnet-18-with-head_ade20k-512x512.py'
-model = dict(backbone=dict(extra=dict(stages_spec=dict(num_modules=(3, 8, 3)))))
+model = dict(backbone=dict(extra=dict(stages_spec=_base_.litehrnet_30.extra.stages_spec)))

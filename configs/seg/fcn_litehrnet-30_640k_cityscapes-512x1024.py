@@ -4,4 +4,4 @@
 # results/litehr-cityscapes_results_20210908_224254.csv, row
 # fcn_litehr30-without-head_512x1024_8x2_640k_cityscapes).
 _base_ = './fcn_litehrnet-18_640k_cityscapes-512x1024.py'
-model = dict(backbone=dict(extra=dict(stages_spec=dict(num_modules=(3, 8, 3)))))
+model = dict(backbone=dict(extra=dict(stages_spec=_base_.litehrnet_30.extra.stages_spec)))

@@ -1,4 +1,6 @@
-"""The inference backends the benchmark compares, each as a ready-to-time call."""
+"""The inference backends the benchmark compares, each as a ready-to-time call: the runtime
+layer's backends (:data:`engine.BACKENDS`), ``torch.compile`` of the deploy form, and the
+original implementation as the baseline."""
 import copy
 import os
 import tempfile
@@ -9,13 +11,13 @@ from typing import Callable, Tuple
 import torch
 from torch import Tensor, nn
 
-from litehrnet.deploy import export_onnx, switch_to_deploy
 from litehrnet.reference import reference_model
 
 from ..model_builder import TensorForward
-from ..runtimes import RUNTIMES, SHUFFLE_FREE, runtime_session
+from ..runtimes import (BACKENDS as RUNTIME_BACKENDS, GRAPH_FORMS, RUNTIMES, apply_backend,
+                        export_for_runtime, runtime_session)
 
-BACKENDS = ('eager', 'deploy', 'compile') + RUNTIMES
+BACKENDS = RUNTIME_BACKENDS + ('compile',)
 
 
 @dataclass
@@ -42,7 +44,7 @@ def reference_candidate(model: nn.Module, x: Tensor) -> Candidate:
 
 
 def _deployed(model: nn.Module, x: Tensor, channels_last: bool) -> Tuple[nn.Module, Tensor]:
-    deployed = switch_to_deploy(copy.deepcopy(model))
+    deployed = apply_backend(copy.deepcopy(model), 'deploy')
     if channels_last:
         deployed.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)
@@ -61,16 +63,14 @@ def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
 
 
 def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int) -> Candidate:
-    shape = tuple(x.shape[-2:])
     path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
-    shuffle_free = SHUFFLE_FREE[runtime]
-    export_onnx(TensorForward(copy.deepcopy(model).cpu()), shape, path, dynamic_batch=True,
-                shuffle_free=shuffle_free)
+    export_for_runtime(model, runtime, tuple(x.shape[-2:]), path)
     # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
     run = runtime_session(path, runtime, threads=threads, spinning=False)
     x_cpu = x.cpu().numpy()
-    note = (f'{"shuffle-free Lite stages" if shuffle_free else "split and shuffle"}, '
-            f'{threads or "default"} threads, no spinning, {path}')
+    form = 'shuffle-free Lite stages' if GRAPH_FORMS[runtime].shuffle_free else \
+        'split and shuffle'
+    note = f'{form}, {threads or "default"} threads, no spinning, {path}'
     return Candidate(lambda: run(x_cpu), lambda: torch.from_numpy(run(x_cpu)), note)
 
 
@@ -79,7 +79,7 @@ def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
     """The ``backend`` version of ``model`` (a pose or segmentation model in eval mode) on the
     batch ``x``; ``model`` itself is left unchanged. ``channels_last`` (deploy, compile) stores
     weights and inputs channels-last."""
-    if backend == 'eager':
+    if backend == 'pytorch':
         return _torch_candidate(TensorForward(model), x, 'our modules, as trained')
     if backend == 'deploy':
         deployed, x = _deployed(model, x, channels_last)
@@ -89,4 +89,4 @@ def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
         return _compiled(model, x, channels_last)
     if backend in RUNTIMES:
         return _runtime(model, x, backend, threads)
-    raise ValueError(f'unknown backend {backend!r}; choose from {BACKENDS}')
+    raise ValueError(f'unknown backend {backend!r}; choose from {", ".join(BACKENDS)}')

@@ -1,13 +1,8 @@
-"""The inference form of models containing a Lite-HRNet: BatchNorm folding, deploy mode (each
-module converting itself), the shuffle-free form of Lite stages, and ONNX export with its
-onnxruntime parity check."""
-from .batchnorm_folding import fold_batchnorm, fold_conv_norm
+"""The inference form of models containing a Lite-HRNet: deploy mode (every block converting
+itself to a :class:`~litehrnet.modules.DeployForm`, the other norms folded) and ONNX export.
+Running the exported graph is the runtime layer's (``engine.runtimes``)."""
+from ..modules import DeployForm
 from .deploy_mode import switch_to_deploy
 from .onnx_export import export_onnx, op_histogram, simplify_onnx
-from .onnx_runtime import onnx_max_abs_diff, ort_forward, ort_session
-from .shuffle_free import make_shuffle_free_
 
-__all__ = [
-    'fold_batchnorm', 'fold_conv_norm', 'switch_to_deploy', 'make_shuffle_free_', 'export_onnx',
-    'op_histogram', 'simplify_onnx', 'onnx_max_abs_diff', 'ort_forward', 'ort_session'
-]
+__all__ = ['DeployForm', 'switch_to_deploy', 'export_onnx', 'op_histogram', 'simplify_onnx']

@@ -15,6 +15,7 @@ from typing import Counter, Tuple
 import torch
 from torch import nn
 
+from ..modules import DeployForm
 from .deploy_mode import switch_to_deploy
 
 INPUT_NAME = 'input'
@@ -46,8 +47,7 @@ def export_onnx(model: nn.Module,
                 opset: int = 17,
                 in_channels: int = 3,
                 simplify: bool = True,
-                shuffle_free: bool = False,
-                channel_multiple: int = 1) -> Tuple[Counter[str], Counter[str]]:
+                form: DeployForm = DeployForm()) -> Tuple[Counter[str], Counter[str]]:
     """Export the deploy form of ``model`` (a module mapping (N, C, H, W) images to one tensor,
     e.g. ``engine.TensorForward`` of a pose or segmentation model) to ``path``; ``model`` itself
     is left unchanged.
@@ -63,14 +63,13 @@ def export_onnx(model: nn.Module,
         opset: ONNX opset.
         in_channels: image channels.
         simplify: write the graph through :func:`simplify_onnx`.
-        shuffle_free, channel_multiple: export the shuffle-free form of Lite stages, with
-            branches padded to ``channel_multiple`` channels (see :func:`switch_to_deploy`).
+        form: the inference form of the Lite-HRNets (see :func:`switch_to_deploy`); which
+            form each runtime gets is decided in ``engine.runtimes.GRAPH_FORMS``.
 
     Returns:
         The op histograms (:func:`op_histogram`) of the traced graph and of the written one.
     """
-    model = switch_to_deploy(copy.deepcopy(model), tuple(input_size), shuffle_free,
-                             channel_multiple)
+    model = switch_to_deploy(copy.deepcopy(model), tuple(input_size), form)
     dummy = torch.zeros(1, in_channels, *input_size,
                         device=next(model.parameters()).device)
     dynamic_axes = ({INPUT_NAME: {0: 'batch'}, OUTPUT_NAME: {0: 'batch'}}

@@ -1,18 +1,28 @@
-"""The building blocks of Lite-HRNet, grouped by what they are: tensor operations (``ops``),
-convolution units (``layers``), branch blocks (``blocks``), branch fusion and the module that
-ties blocks and fusion together (``fusion``), and the output head (``head``)."""
-from .blocks import (ConditionalChannelWeighting, CrossResolutionWeighting, ShuffleUnit,
-                     SpatialWeighting, Stem)
-from .fusion import (LiteHRModule, NearestUpsampleAdd, UpsampleFuse, build_fuse_layers,
-                     build_transition, downsample_fuse)
-from .head import IterativeHead
+"""The building blocks of Lite-HRNet, one concept per file: tensor operations (``ops``),
+convolution units (``layers``), the stem, the blocks of the branches (spatial,
+cross-resolution and conditional channel weighting; the ShuffleNet unit), the transitions, the
+fuse layers and the module that ties blocks and fusion together, the IterativeHead, and the
+backbone's outputs. Each block owns its inference form (``switch_to_deploy``, see
+``deploy_form``), with the channel relabelling of the shuffle-free form (``channel_order``).
+"""
+from .branch_outputs import BranchOutputs
+from .conditional_channel_weighting import ConditionalChannelWeighting
+from .cross_resolution_weighting import CrossResolutionWeighting
+from .deploy_form import DeployForm
+from .fuse_layers import DownsampleFuse, NearestUpsampleAdd, UpsampleFuse, build_fuse_layers
+from .iterative_head import IterativeHead
 from .layers import ConvModule, DepthwisePointwise, DepthwiseSeparable
+from .lite_hr_module import MODULE_TYPES, LiteHRModule
 from .ops import branch_sizes, channel_shuffle, shuffle_concat
+from .shuffle_unit import ShuffleUnit
+from .spatial_weighting import SpatialWeighting
+from .stem import Stem
+from .transition import Transition
 
 __all__ = [
-    'ConditionalChannelWeighting', 'ConvModule', 'CrossResolutionWeighting',
-    'DepthwiseSeparable', 'IterativeHead', 'LiteHRModule', 'NearestUpsampleAdd', 'ShuffleUnit',
-    'SpatialWeighting', 'Stem', 'UpsampleFuse', 'branch_sizes', 'build_fuse_layers',
-    'build_transition', 'channel_shuffle', 'DepthwisePointwise', 'downsample_fuse',
-    'shuffle_concat'
+    'BranchOutputs', 'ConditionalChannelWeighting', 'ConvModule', 'CrossResolutionWeighting',
+    'DeployForm', 'DepthwisePointwise', 'DepthwiseSeparable', 'DownsampleFuse', 'IterativeHead',
+    'LiteHRModule', 'MODULE_TYPES', 'NearestUpsampleAdd', 'ShuffleUnit', 'SpatialWeighting',
+    'Stem', 'Transition', 'UpsampleFuse', 'branch_sizes', 'build_fuse_layers',
+    'channel_shuffle', 'shuffle_concat'
 ]

@@ -1,10 +1,18 @@
 """The convolution units every Lite-HRNet block is made of: conv + norm + activation, and the
-depthwise 3x3 + pointwise 1x1 pair (in two key layouts the released checkpoints fix)."""
+depthwise 3x3 + pointwise 1x1 pair (in two key layouts the released checkpoints fix).
+
+Each unit folds its BatchNorms into its convs in deploy mode (mmcv's ``fuse_conv_bn``) and can
+re-index its weights to read and write branches whose channels are stored out of order
+(:mod:`.channel_order`).
+"""
 from typing import Any, Optional
 
+import torch
 from mmcv.cnn import ConvModule as MMCVConvModule
-from mmcv.cnn import build_conv_layer, build_norm_layer
+from mmcv.cnn import build_conv_layer, build_norm_layer, fuse_conv_bn
 from torch import Tensor, nn
+
+from .channel_order import Order, permuted_conv
 
 DEFAULT_ORDER = ('conv', 'norm', 'act')
 
@@ -21,8 +29,8 @@ class ConvModule(MMCVConvModule):
     themselves at batch 1. The submodules are still called as modules, so forward hooks (the
     FLOP counters) see every conv, norm and activation exactly as before.
 
-    ``with_norm`` is read on every call: :func:`litehrnet.deploy.fold_batchnorm` clears it after
-    folding the norm into the conv.
+    ``with_norm`` is read on every call: :meth:`switch_to_deploy` clears it after folding the
+    norm into the conv.
 
     Shapes: (N, in_channels, H, W) -> (N, out_channels, H', W').
     """
@@ -40,6 +48,17 @@ class ConvModule(MMCVConvModule):
         if self.with_activation:
             x = self.activate(x)
         return x
+
+    @torch.no_grad()
+    def switch_to_deploy(self, in_order: Order = None, out_order: Order = None) -> None:
+        """Fold a BatchNorm into the conv; read channels stored in ``in_order`` and write
+        ``out_order`` (a depthwise conv writes its input order)."""
+        fuse_conv_bn(self)
+        if self.with_norm and isinstance(getattr(self, self.norm_name), nn.Identity):
+            self.with_norm = False
+        if in_order is not None or out_order is not None:
+            _require_folded(self.with_norm, type(self).__name__)
+            self.conv = permuted_conv(self.conv, in_order, out_order)
 
 
 class DepthwisePointwise(nn.Sequential):
@@ -79,9 +98,15 @@ class DepthwisePointwise(nn.Sequential):
     def pointwise(self) -> nn.Conv2d:
         return self[2]
 
-    def set_convs(self, depthwise: nn.Conv2d, pointwise: nn.Conv2d) -> None:
-        """Replace both convs (deploy transformations), at their checkpoint positions."""
-        self[0], self[2] = depthwise, pointwise
+    @torch.no_grad()
+    def switch_to_deploy(self, in_order: Order = None, out_order: Order = None) -> None:
+        """Fold the norms into the convs (each becomes ``nn.Identity``, keeping the checkpoint
+        positions); read channels stored in ``in_order`` and write ``out_order``."""
+        fuse_conv_bn(self)
+        if in_order is not None or out_order is not None:
+            _require_folded(not isinstance(self[1], nn.Identity), type(self).__name__)
+            self[0] = permuted_conv(self.depthwise, in_order)
+            self[2] = permuted_conv(self.pointwise, in_order, out_order)
 
 
 class DepthwiseSeparable(nn.Module):
@@ -100,3 +125,14 @@ class DepthwiseSeparable(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.pointwise_conv(self.depthwise_conv(x))
+
+    def switch_to_deploy(self, in_order: Order = None, out_order: Order = None) -> None:
+        """Fold the norms; read ``in_order`` and write ``out_order``."""
+        self.depthwise_conv.switch_to_deploy(in_order)
+        self.pointwise_conv.switch_to_deploy(in_order, out_order)
+
+
+def _require_folded(has_norm: bool, name: str) -> None:
+    if has_norm:
+        raise ValueError(f'{name}: channels can be re-indexed only once the norm is folded into '
+                         'the conv (BatchNorm; GroupNorm mixes channels of a group)')

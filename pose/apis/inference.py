@@ -7,8 +7,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from torch import nn
 
-from engine import RUNTIMES, RuntimeForward, build_model, check_backend
-from litehrnet.deploy import switch_to_deploy
+from engine import apply_backend, build_model, check_backend
 from pose.registry import DATASETS
 
 from .sources import check_image_array
@@ -46,11 +45,7 @@ def init_model(config: Union[str, Config],
         dataset_cfg = model.cfg.test_dataloader.dataset
         model.dataset_meta = DATASETS.get(dataset_cfg.type)._load_metainfo(
             dataset_cfg.get('metainfo'))
-    if backend == 'deploy':
-        model = switch_to_deploy(model)
-    elif backend in RUNTIMES:
-        model.runtime = RuntimeForward(model, backend, threads)
-    return model.to(device).eval()
+    return apply_backend(model, backend, threads).to(device).eval()
 
 
 def inference_topdown(model: nn.Module,

@@ -1,14 +1,12 @@
 """Build a segmentor for inference, for ``mmseg.apis.inference_model``: weights-only
 checkpoint loading and, optionally, the Lite-HRNet inference fast path."""
-from typing import Callable, List, Optional, Union
+from typing import Optional, Union
 
 from mmengine.config import Config
 from mmseg.models import BaseSegmentor
 from mmseg.registry import DATASETS
-from torch import Tensor
 
-from engine import RUNTIMES, RuntimeForward, build_model, check_backend
-from litehrnet.deploy import switch_to_deploy
+from engine import apply_backend, build_model, check_backend
 
 
 def config_dataset_meta(model: BaseSegmentor) -> dict:
@@ -38,7 +36,8 @@ def init_model(config: Union[str, Config],
             modules; 'deploy', their inference form (:func:`litehrnet.deploy.switch_to_deploy`:
             BatchNorm folded in backbone and decode head, about 1e-5 from 'pytorch'; the model
             can no longer train); 'onnxruntime' or 'openvino', the exported graph in that
-            runtime, one graph per image size (:class:`engine.RuntimeForward`; on the CPU).
+            runtime, one graph per image size (:class:`engine.RuntimeForward`, plugged in
+            as the model's ``runtime``: the configs' ``RuntimeEncoderDecoder``; on the CPU).
         threads: the runtime's threads (0: its default).
     """
     check_backend(backend)
@@ -46,20 +45,4 @@ def init_model(config: Union[str, Config],
                         trust_checkpoint=trust_checkpoint)
     if getattr(model, 'dataset_meta', None) is None:
         model.dataset_meta = config_dataset_meta(model)
-    if backend == 'deploy':
-        model = switch_to_deploy(model)
-    elif backend in RUNTIMES:
-        route_logits_through(model, RuntimeForward(model, backend, threads))
-    return model.to(device).eval()
-
-
-def route_logits_through(model: BaseSegmentor, runtime: Callable[[Tensor], Tensor]) -> None:
-    """Make ``model`` compute its logits with ``runtime`` (in place).
-
-    mmseg's ``EncoderDecoder.encode_decode`` runs backbone and decode head, then resizes the
-    logits to the image; the runtime replaces the first part, the resizing stays mmseg's.
-    """
-    def encode_decode(inputs: Tensor, batch_img_metas: List[dict]) -> Tensor:
-        return model.decode_head.predict_by_feat(runtime(inputs), batch_img_metas)
-
-    model.encode_decode = encode_decode
+    return apply_backend(model, backend, threads).to(device).eval()

@@ -1,85 +1,14 @@
 """Image and label map loading that name the file they cannot read; corrupt training images
-can be skipped instead."""
-import logging
-from typing import Optional
-
+can be skipped instead (the shared ``engine.LoadImage``, registered here for mmseg)."""
 import mmcv
 import numpy as np
-from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
-from mmengine.logging import print_log
 from mmseg.datasets.transforms import LoadAnnotations
 from mmseg.registry import TRANSFORMS
 
-from engine import SkipCounter
+from engine import LoadImage
 
-
-@TRANSFORMS.register_module()
-class LoadImage(LoadImageFromFile):
-    """mmcv's :class:`~mmcv.transforms.LoadImageFromFile` (same arguments) that names the
-    image it cannot read, and that training pipelines can let skip corrupt images.
-
-    mmcv reports an undecodable image as ``AssertionError: failed to load image`` (cv2) or
-    with the decoder's own message, which does not name the file (pillow). This step raises
-    instead, with the path (as the pose package's ``LoadImage`` and :class:`LoadSegAnnotations`
-    do):
-
-    - ``FileNotFoundError`` when the file does not exist;
-    - ``ValueError`` when it cannot be decoded, with the decoder's error chained as the cause.
-
-    Args:
-        skip_corrupt: for training pipelines: return None for an image that cannot be decoded,
-            with a warning naming it, so that the dataset (mmengine's ``BaseDataset``, which
-            mmseg's datasets are) loads another sample instead; the skips are counted and the
-            total is logged at the end of training (``SkippedSampleReportHook``). Test-mode
-            datasets refuse None: evaluation never skips samples. A missing file is not
-            skipped: it is a wrong data root or split rather than a damaged image.
-        **kwargs: :class:`~mmcv.transforms.LoadImageFromFile`'s (``to_float32``,
-            ``color_type``, ``imdecode_backend``, ``ignore_empty``, ``backend_args``). With
-            ``ignore_empty=True`` mmcv's behaviour is kept: None for any unreadable image,
-            neither named nor counted.
-    """
-
-    def __init__(self, skip_corrupt: bool = False, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.skip_corrupt = skip_corrupt
-        self._skipped = SkipCounter('corrupt images (LoadImage skip_corrupt=True)') \
-            if skip_corrupt else None
-
-    def transform(self, results: dict) -> Optional[dict]:
-        """Load ``results['img_path']`` into ``results['img']`` (H, W, 3) uint8 BGR, with
-        ``img_shape`` and ``ori_shape``; None for a corrupt image with ``skip_corrupt``."""
-        if self.ignore_empty:
-            return super().transform(results)
-        path = results['img_path']
-        try:
-            return super().transform(results)
-        except FileNotFoundError as error:
-            raise FileNotFoundError(f'Image file {path!r} does not exist') from error
-        # cv2 returns None for bytes it cannot decode (mmcv's assert then fails), Pillow
-        # raises OSError, SyntaxError or ValueError: every failure is the file's.
-        except Exception as error:
-            detail = '' if isinstance(error, AssertionError) else (
-                f': {type(error).__name__}: {error}')
-            corrupt = ValueError(f'Image file {path!r} could not be decoded (corrupt or not an '
-                                 f'image){detail}')
-            if self._skipped is None:
-                raise corrupt from error
-        self._skipped.add()
-        # The running count also keeps mmengine's logger from dropping repeats of the same
-        # message.
-        print_log(f'skipped a sample ({self._skipped.total()} so far): {corrupt}',
-                  logger='current', level=logging.WARNING)
-        return None
-
-    @property
-    def skipped(self) -> int:
-        """Corrupt images skipped so far, by every process sharing this transform (0 unless
-        ``skip_corrupt``)."""
-        return 0 if self._skipped is None else self._skipped.total()
-
-    def __repr__(self) -> str:
-        return f'{super().__repr__()[:-1]}, skip_corrupt={self.skip_corrupt})'
+TRANSFORMS.register_module(module=LoadImage)
 
 
 @TRANSFORMS.register_module()

@@ -1,11 +1,23 @@
-"""Shared builders for the Lite-HRNet tests."""
+"""Shared builders for the Lite-HRNet tests, and the published variants as the configs take
+them (configs/_base_/backbones/litehrnet.py)."""
+from pathlib import Path
 from typing import Callable
 
 import pytest
 import torch
+from mmengine.config import Config
 from torch import nn
 
-from litehrnet import LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+_VARIANTS = Config.fromfile(
+    str(Path(__file__).resolve().parents[2] / 'configs/_base_/backbones/litehrnet.py'))
+VARIANT_NAMES = tuple(_VARIANTS.keys())
+
+
+def variant_extra(name: str, with_head: bool = True) -> dict:
+    """A fresh copy of the ``extra`` dict of a published variant."""
+    return dict(_VARIANTS[name].extra.to_dict(), with_head=with_head)
 
 
 def randomise_norms(model: nn.Module, weight_range=(0.3, 0.8)) -> nn.Module:

@@ -4,7 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+from .conftest import VARIANT_NAMES, variant_extra
 from litehrnet.complexity import count_parameters
 
 # Backbone + 1x1 head with bias on the final map (docs/original_work.md, "Checkpoint key scheme"), K = 17.

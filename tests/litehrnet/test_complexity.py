@@ -2,7 +2,9 @@
 rules"), reproduced by the counter."""
 import pytest
 
-from litehrnet import LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+from .conftest import variant_extra
 from litehrnet.complexity import (MEBI, BackboneWithHead, count_parameters, dummy_input,
                                   published_flops, standard_macs)
 

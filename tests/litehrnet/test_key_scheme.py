@@ -2,7 +2,9 @@
 (docs/original_work.md, "Checkpoint key scheme"), must equal the model's keys exactly."""
 import pytest
 
-from litehrnet import LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+from .conftest import variant_extra
 
 BN = ('weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked')
 

@@ -18,7 +18,9 @@ from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope, Registry
 from torch import nn
 
-from litehrnet import LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+from .conftest import variant_extra
 
 SCOPE = 'mmpose_like'
 MMPOSE_LIKE_MODELS = Registry('model', parent=MODELS, scope=SCOPE)

@@ -4,7 +4,9 @@ import sys
 import textwrap
 
 import litehrnet  # noqa: F401
-from litehrnet import LiteHRNet, variant_extra
+from litehrnet import LiteHRNet
+
+from .conftest import variant_extra
 
 
 def test_mmseg_registry_builds_litehrnet():

@@ -3,13 +3,16 @@
 No network is involved: the encoded targets stand in for predicted heatmaps, so any error in the
 crop geometry, the codec or the mapping back to the image shows up as lost AP.
 """
+from pathlib import Path
+
 import numpy as np
 import torch
+from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 
-from litehrnet import variant_extra
 from pose.registry import DATASETS, METRICS, MODELS
 
+BACKBONES = Path(__file__).resolve().parents[2] / 'configs/_base_/backbones/litehrnet.py'
 CODEC = dict(type='MSRAHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
 PIPELINE = [
     dict(type='LoadImage'),
@@ -31,7 +34,7 @@ def test_encode_decode_round_trip_keeps_coco_ap(coco_dir):
 
     estimator = MODELS.build(dict(
         type='TopdownPoseEstimator',
-        backbone=dict(type='LiteHRNet', extra=variant_extra('litehrnet_18')),
+        backbone=Config.fromfile(str(BACKBONES)).litehrnet_18,
         head=dict(type='HeatmapHead', in_channels=40, out_channels=17, decoder=CODEC)))
     predictions = estimator._add_predictions(estimator.head.decode(heatmaps), samples)
 

@@ -84,7 +84,7 @@ def test_recipe_follows_the_fork(path):
 def test_config_builds(path, cpu_config):
     cfg = cpu_config(path)
     model = MODELS.build(cfg.model)
-    assert type(model).__name__ == 'EncoderDecoder'
+    assert type(model).__name__ == 'RuntimeEncoderDecoder'
     assert type(model.backbone).__name__ == 'LiteHRNet'
 
 

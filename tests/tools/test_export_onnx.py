@@ -9,7 +9,6 @@ import onnx
 import pytest
 import torch
 
-from litehrnet.deploy import ort_forward, ort_session
 from engine import TensorForward, build_model, runtime_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +21,8 @@ spec.loader.exec_module(export_tool)
 # shuffle-free form must put back in channel order); both forms of the Lite stages.
 CASES = [
     ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), []),
-    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48), ['--form', 'split']),
+    ('configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', (64, 48),
+     ['--form', 'shuffle-free']),
     ('configs/pose/lite_hrnet/coco/litehrnet_30_coco_256x192.py', (64, 48), []),
     ('configs/pose/naive_litehrnet/coco/naive_litehrnet_18_coco_256x192.py', (64, 48), []),
     ('configs/pose/naive_litehrnet/coco/wider_naive_litehrnet_18_coco_256x192.py', (64, 48), []),
@@ -56,25 +56,26 @@ def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, sha
     graph = onnx.load(str(out)).graph
     assert graph.input[0].type.tensor_type.shape.dim[0].dim_param == 'batch'
     model = build_model(str(ROOT / config), str(checkpoint))
-    run = ort_forward(ort_session(str(out)))
+    run = runtime_session(str(out), 'onnxruntime')
     for batch in (1, 3):
         x = torch.randn(batch, 3, *shape)
         with torch.no_grad():
             expected = TensorForward(model)(x).numpy()
-        got = run(x)
+        got = run(x.numpy())
         assert got.shape == expected.shape
         assert np.abs(got - expected).max() <= 1e-4
 
 
 def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys):
-    """The default (shuffle-free) form of a Lite model: no split, concatenation of branch
+    """The form OpenVINO gets (shuffle-free) of a Lite model: no split, concatenation of branch
     halves, reshape or exporter debris left, and OpenVINO agrees with PyTorch. (At a size
     whose branches all halve exactly: otherwise a resize to an odd size reads a shape.)"""
     config = 'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py'
     checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
     _checkpoint(config, checkpoint)
     monkeypatch.setattr(sys, 'argv', ['export_onnx.py', str(ROOT / config), str(checkpoint),
-                                      '--out', str(out), '--dynamic-batch', '--shape', '128', '96'])
+                                      '--out', str(out), '--dynamic-batch', '--shape', '128', '96',
+                                      '--runtime', 'openvino'])
     assert export_tool.main() == 0
     printed = capsys.readouterr().out
     assert 'traced graph:' in printed and 'written graph:' in printed

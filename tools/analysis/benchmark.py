@@ -1,7 +1,7 @@
 """Throughput of a pose or segmentation model, against the original implementation.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
-        [--backend eager|deploy|compile|onnxruntime|openvino|all ...] [--channels-last]
+        [--backend pytorch|deploy|onnxruntime|openvino|compile|all ...] [--channels-last]
         [--train] [--data [train|test]] [--shape H W] [--device cpu|cuda] [--runs R]
         [--warmup W] [--settle K] [--budget S]
 
@@ -11,11 +11,12 @@ backends and of the reference eager model -- the same weights and head, with the
 folding) -- timed in turns in this process, each timed call after ``--settle`` untimed calls of
 the same backend (so that none is timed while the previous one's threads still spin on the
 cores). Prints img/s and ms per batch (median, IQR, min, max), and for each backend the ratio of
-medians and the largest output difference from our eager model. onnxruntime and openvino run
-the exported graph in the form each runs fastest.
+medians and the largest output difference from our PyTorch model. The backends are the runtime
+layer's (``engine.BACKENDS``: pytorch, deploy, onnxruntime and openvino, each runtime running
+the graph form ``engine.GRAPH_FORMS`` gives it) and ``torch.compile`` of the deploy form.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
-synthetic batch, ours (eager) against the reference, and the largest difference between the
+synthetic batch, ours against the reference, and the largest difference between the
 two models' gradients of one step (relative to the largest gradient).
 
 --data: the config's training data pipeline (decode, augmentation, affine, targets) in samples/s
@@ -37,7 +38,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 
-from engine import build_model, config_input_shape
+from engine import build_model, model_input_shape
 from engine.benchmark import (BACKENDS, Timings, candidate, gradient_difference, ratio_line,
                               reference_candidate, samples_per_second, time_alternating,
                               training_pair)
@@ -58,7 +59,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument('--threads', type=int, default=os.cpu_count(),
                         help='intra-op CPU threads (default: all cores)')
-    parser.add_argument('--backend', nargs='+', choices=BACKENDS + ('all', ), default=['eager'],
+    parser.add_argument('--backend', nargs='+', choices=BACKENDS + ('all', ), default=['pytorch'],
                         help='one or more backends, timed in turns with the reference in one '
                         'run; all: every backend')
     parser.add_argument('--channels-last', action='store_true',
@@ -104,8 +105,8 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
     reference = reference_candidate(model, x)
     ours = {backend: candidate(backend, model, x, threads=args.threads,
                                channels_last=args.channels_last) for backend in args.backend}
-    eager_out = candidate('eager', model, x).output()
-    diffs = {backend: (c.output() - eager_out).abs().max().item() for backend, c in ours.items()}
+    plain = candidate('pytorch', model, x).output()
+    diffs = {backend: (c.output() - plain).abs().max().item() for backend, c in ours.items()}
     timings = time_alternating({'reference': reference.run,
                                 **{backend: c.run for backend, c in ours.items()}},
                                args.device, args.warmup, args.runs, args.budget, args.settle)
@@ -114,7 +115,7 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
         print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
     for backend in ours:
         print(f'  {ratio_line(backend, timings[backend], timings["reference"])}; '
-              f'max |{backend} - eager| = {diffs[backend]:.2e}')
+              f'max |{backend} - pytorch| = {diffs[backend]:.2e}')
 
 
 def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
@@ -122,11 +123,11 @@ def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
     inputs, samples = task.synthetic_batch(model, args.batch_size, shape, args.device)
     difference = gradient_difference(model, inputs, samples)
     reference, ours = training_pair(model, cfg, inputs, samples)
-    timings = time_alternating({'reference': reference, 'eager': ours}, args.device,
+    timings = time_alternating({'reference': reference, 'ours': ours}, args.device,
                                min(args.warmup, 2), args.runs, args.budget, args.settle)
     print_timing('reference eager train step', timings['reference'], args.batch_size)
-    print_timing('eager train step', timings['eager'], args.batch_size)
-    print(f'  {ratio_line("eager training", timings["eager"], timings["reference"])}; '
+    print_timing('our train step', timings['ours'], args.batch_size)
+    print(f'  {ratio_line("training", timings["ours"], timings["reference"])}; '
           f'max |gradient - reference| / max |reference gradient| = {difference:.1e}')
 
 
@@ -159,7 +160,7 @@ def main() -> None:
     model = build_model(args.config, args.checkpoint, device=args.device,
                         trust_checkpoint=args.trust_checkpoint)
     cfg = model.cfg
-    shape = tuple(args.shape) if args.shape else config_input_shape(cfg)
+    shape = tuple(args.shape) if args.shape else model_input_shape(model)
     print(header(args, shape))
     if args.data:
         bench_data(args, cfg)

@@ -6,20 +6,28 @@ Examples::
     python tools/analysis/complexity.py --variant litehrnet_18 --shape 256 192 --num-outputs 17
 """
 import argparse
+import os.path as osp
 from typing import Tuple
 
+from mmengine.config import Config
 from torch import nn
 
-from engine import TensorForward, build_model, config_input_shape
-from litehrnet import VARIANT_NAMES, LiteHRNet, variant_extra
+from engine import TensorForward, build_model, model_input_shape
+from litehrnet import LiteHRNet
 from litehrnet.complexity import (MEBI, BackboneWithHead, count_parameters, dummy_input,
                                   published_flops, standard_macs)
+
+
+# The published backbones, as every config takes them.
+VARIANTS = Config.fromfile(osp.join(osp.dirname(__file__), '../../configs/_base_/backbones/'
+                                    'litehrnet.py'))
+VARIANT_NAMES = tuple(VARIANTS.keys())
 
 
 def model_from_config(path: str) -> Tuple[nn.Module, Tuple[int, int]]:
     """The model of a config in tensor mode, and the input (H, W) of its test pipeline."""
     model = build_model(path)
-    return TensorForward(model), config_input_shape(model.cfg)
+    return TensorForward(model), model_input_shape(model)
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,7 +52,7 @@ def main() -> None:
         model, shape = model_from_config(args.config)
         name = args.config
     else:
-        backbone = LiteHRNet(variant_extra(args.variant), init_cfg=None)
+        backbone = LiteHRNet(VARIANTS[args.variant].extra.to_dict(), init_cfg=None)
         model = BackboneWithHead(backbone, backbone.out_channels[0], args.num_outputs)
         shape, name = (256, 192), f'{args.variant} + 1x1 head ({args.num_outputs} outputs)'
     shape = tuple(args.shape) if args.shape else shape

@@ -22,7 +22,7 @@ from mmseg.models import BaseSegmentor
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 
-from engine import (add_inference_arguments, check_image_output, load_image,
+from engine import (add_inference_arguments, check_image_output, image_from_file,
                     refuse_overwriting_inputs, write_image)
 from seg.apis import init_model
 
@@ -73,7 +73,7 @@ def draw_overlay(model: BaseSegmentor, image: np.ndarray, result: SegDataSample,
 def main() -> None:
     args = parse_args()
     # Every input and the output are checked before the model is built or run.
-    image = load_image(args.img)
+    image = image_from_file(args.img)
     check_image_output(args.out)
     refuse_overwriting_inputs(args.out, [args.img, args.config, args.checkpoint])
     model = load_model(args.config, args.checkpoint, args.device, args.trust_checkpoint,

@@ -1,16 +1,16 @@
 """Export a pose or segmentation model to ONNX and check it against PyTorch in onnxruntime.
 
     python tools/deploy/export_onnx.py CONFIG CKPT --out FILE [--dynamic-batch] [--shape H W]
-        [--opset 17] [--atol 1e-4] [--form shuffle-free|split] [--no-simplify]
-        [--trust-checkpoint]
+        [--opset 17] [--atol 1e-4] [--runtime onnxruntime|openvino] [--form split|shuffle-free]
+        [--no-simplify] [--trust-checkpoint]
 
 The exported graph is the model's tensor-mode forward (pose: heatmaps (N, K, H/4, W/4);
 segmentation: logits (N, classes, H/4, W/4)) in deploy mode (litehrnet.deploy), with every
 spatial size fixed by --shape (default: the config's input size) and, with --dynamic-batch, a
-symbolic batch axis. Lite stages are written in --form: shuffle-free (default; the channel
-shuffles folded into the weights of the layers that read them, no split, concatenation or
-reshape left: the fastest graph, in OpenVINO) or split (split and shuffle as trained: what
-onnxruntime runs fastest); see docs/benchmarks.md. The file is simplified (onnxslim: constants
+symbolic batch axis. Lite stages are written in the form the file's --runtime runs fastest
+(``engine.GRAPH_FORMS``: split and shuffle as trained for onnxruntime, the default; shuffle-free
+for OpenVINO: the channel shuffles folded into the weights of the layers that read them, no
+split, concatenation or reshape left), or in --form when given; see docs/benchmarks.md. The file is simplified (onnxslim: constants
 folded, the exporter's Identity/Constant nodes and constant shape arithmetic removed;
 --no-simplify keeps the traced graph), and the tool prints the node count and operator
 histogram of the traced and of the written graph. It then runs the file in onnxruntime at
@@ -23,8 +23,9 @@ from typing import Counter
 
 import torch
 
-from engine import TensorForward, build_model, config_input_shape, refuse_overwriting_inputs
-from litehrnet.deploy import export_onnx, onnx_max_abs_diff
+from engine import (GRAPH_FORMS, RUNTIMES, TensorForward, build_model, model_input_shape,
+                    onnx_max_abs_diff, refuse_overwriting_inputs)
+from litehrnet.deploy import DeployForm, export_onnx
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,8 +41,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--atol', type=float, default=1e-4,
                         help='largest accepted |onnxruntime - PyTorch|')
-    parser.add_argument('--form', choices=['shuffle-free', 'split'], default='shuffle-free',
-                        help='how Lite stages are written (Naive ones are always split)')
+    parser.add_argument('--runtime', choices=RUNTIMES, default='onnxruntime',
+                        help='the runtime the file is for: its graph form (engine.GRAPH_FORMS)')
+    parser.add_argument('--form', choices=['split', 'shuffle-free'],
+                        help="how Lite stages are written, instead of the runtime's form (Naive "
+                        'ones are always split)')
     parser.add_argument('--no-simplify', action='store_true',
                         help='write the traced graph as it is')
     parser.add_argument('--trust-checkpoint', action='store_true',
@@ -60,11 +64,12 @@ def main() -> int:
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     refuse_overwriting_inputs(args.out, [args.config, checkpoint])
     model = build_model(args.config, checkpoint, trust_checkpoint=args.trust_checkpoint)
-    shape = tuple(args.shape) if args.shape else config_input_shape(model.cfg)
+    shape = tuple(args.shape) if args.shape else model_input_shape(model)
+    form = GRAPH_FORMS[args.runtime] if args.form is None else DeployForm(
+        shuffle_free=args.form == 'shuffle-free')
     traced, written = export_onnx(TensorForward(model), shape, args.out,
                                   dynamic_batch=args.dynamic_batch, opset=args.opset,
-                                  simplify=not args.no_simplify,
-                                  shuffle_free=args.form == 'shuffle-free')
+                                  simplify=not args.no_simplify, form=form)
     print(f'traced graph:  {histogram_line(traced)}')
     print(f'written graph: {histogram_line(written)}')
     batches = (1, 3) if args.dynamic_batch else (1, )

@@ -28,7 +28,8 @@ import torch
 from mmengine.evaluator import Evaluator
 from mmengine.runner import Runner
 
-from engine import TensorForward, config_input_shape, refuse_overwriting_inputs, runtime_session
+from engine import (GRAPH_FORMS, TensorForward, model_input_shape, refuse_overwriting_inputs,
+                    runtime_session)
 from litehrnet.deploy import export_onnx
 from pose.apis import init_model
 
@@ -125,7 +126,8 @@ def main() -> None:
     crops = [x.numpy() for inputs, _ in batches for x in inputs][:args.calibration]
     workdir = tempfile.mkdtemp(prefix='litehrnet_int8_')
     fp32_path = osp.join(workdir, 'fp32.onnx')
-    export_onnx(TensorForward(model), config_input_shape(cfg), fp32_path, shuffle_free=False)
+    export_onnx(TensorForward(model), model_input_shape(model), fp32_path,
+                form=GRAPH_FORMS['onnxruntime'])
     quantize(fp32_path, args.out, crops)
 
     sessions = {name: runtime_session(path, 'onnxruntime', threads=args.threads)

@@ -1,19 +1,7 @@
+_base_ = ['../../_base_/engine_runtime.py']
 default_scope = 'pose'
 custom_imports = dict(imports=['litehrnet', 'engine', 'pose'],
                       allow_failed_imports=False)
-
-# Hooks of the shared `engine` package: stop at the first NaN/inf loss or weight (keeping the
-# last good checkpoint), reseed the augmentations per iteration (a resumed run repeats the
-# uninterrupted one), report the samples skipped by opt-in transforms (e.g.
-# LoadImage(skip_corrupt=True)), write checkpoints atomically (a killed run leaves no truncated
-# one), and let --deterministic run on CUDA (ops without a deterministic kernel warn).
-custom_hooks = [
-    dict(type='NonFiniteLossHook'),
-    dict(type='AugmentationSeedHook'),
-    dict(type='SkippedSampleReportHook'),
-    dict(type='AtomicCheckpointHook'),
-    dict(type='DeterministicWarnOnlyHook'),
-]
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
@@ -33,6 +21,3 @@ env_cfg = dict(
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(type='LogProcessor', window_size=50, by_epoch=True)
-log_level = 'INFO'
-load_from = None
-resume = False

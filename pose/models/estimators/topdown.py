@@ -1,5 +1,5 @@
 """Top-down pose estimator: a person crop in, keypoints in image coordinates out."""
-from typing import Callable, List, Optional, Union
+from typing import Callable, List, Optional, Tuple, Union
 
 from mmengine.model import BaseModel
 from torch import Tensor
@@ -59,6 +59,12 @@ class TopdownPoseEstimator(BaseModel):
         self.test_cfg = {'flip_test': True, 'shift_heatmap': True, **(test_cfg or {})}
         self.runtime: Optional[Callable[[Tensor], Tensor]] = None
         self._register_load_state_dict_pre_hook(self._rename_released_keys)
+
+    @property
+    def input_shape(self) -> Tuple[int, int]:
+        """(H, W) of the crops the network takes: the codec's ``input_size`` (given as W, H)."""
+        width, height = self.head.decoder.input_size
+        return height, width
 
     @staticmethod
     def _rename_released_keys(state_dict, prefix, *args) -> None:

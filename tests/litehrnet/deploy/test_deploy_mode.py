@@ -4,7 +4,9 @@ import copy
 import pytest
 import torch
 
-from litehrnet import VARIANT_NAMES, LiteHRNet
+from litehrnet import LiteHRNet
+
+from ..conftest import VARIANT_NAMES
 from litehrnet.deploy import switch_to_deploy
 from litehrnet.modules import SpatialWeighting, branch_sizes
 from litehrnet.reference import reference_forward

@@ -5,9 +5,8 @@ import copy
 import pytest
 import torch
 
-from litehrnet.deploy import make_shuffle_free_, switch_to_deploy
-from litehrnet.deploy.shuffle_free import ShuffleFreeChannelWeighting
-from litehrnet.modules import channel_shuffle
+from litehrnet.deploy import DeployForm, switch_to_deploy
+from litehrnet.modules import ConditionalChannelWeighting, channel_shuffle
 
 ATOL = 1e-4
 
@@ -26,9 +25,11 @@ def assert_outputs_close(ours, expected):
 @pytest.mark.parametrize('with_head', [True, False])
 def test_matches_the_trained_model(randomised_backbone, name, channel_multiple, with_head):
     model = randomised_backbone(name, with_head=with_head).eval()
-    deployed = switch_to_deploy(copy.deepcopy(model), shuffle_free=True,
-                                channel_multiple=channel_multiple)
-    assert any(isinstance(m, ShuffleFreeChannelWeighting) for m in deployed.modules())
+    deployed = switch_to_deploy(copy.deepcopy(model),
+                                form=DeployForm(shuffle_free=True,
+                                                channel_multiple=channel_multiple))
+    assert all(m.whole_channels for m in deployed.modules()
+               if isinstance(m, ConditionalChannelWeighting))
     x = torch.randn(2, 3, 67, 45)
     with torch.no_grad():
         assert_outputs_close(deployed(x), model(x))
@@ -36,8 +37,8 @@ def test_matches_the_trained_model(randomised_backbone, name, channel_multiple, 
 
 def test_static_sizes_and_padding(randomised_backbone):
     model = randomised_backbone('litehrnet_18', with_head=False).eval()
-    deployed = switch_to_deploy(copy.deepcopy(model), input_size=(64, 48), shuffle_free=True,
-                                channel_multiple=16)
+    deployed = switch_to_deploy(copy.deepcopy(model), input_size=(64, 48),
+                                form=DeployForm(shuffle_free=True, channel_multiple=16))
     # branch 0 (40 channels) is stored with 8 zero channels; its output is restored to 40
     widths = {m.out_channels for m in deployed.transition0.modules()
               if isinstance(m, torch.nn.Conv2d)}
@@ -59,12 +60,11 @@ def test_the_stem_is_read_unshuffled(randomised_backbone):
     assert torch.equal(channel_shuffle(unshuffled, 2), shuffled)
 
 
-def test_naive_stages_are_refused_or_left_split(randomised_backbone):
-    with pytest.raises(ValueError, match='Lite stages only'):
-        make_shuffle_free_(switch_to_deploy(randomised_backbone('naive_litehrnet_18')))
+def test_naive_stages_are_left_split(randomised_backbone):
+    assert DeployForm(shuffle_free=True).for_module_types(('LITE', 'NAIVE')) == DeployForm()
     model = randomised_backbone('naive_litehrnet_18').eval()
-    deployed = switch_to_deploy(copy.deepcopy(model), shuffle_free=True)
-    assert not any(isinstance(m, ShuffleFreeChannelWeighting) for m in deployed.modules())
+    deployed = switch_to_deploy(copy.deepcopy(model), form=DeployForm(shuffle_free=True))
+    assert deployed.stem.shuffle_output
     x = torch.randn(1, 3, 64, 48)
     with torch.no_grad():
         assert_outputs_close(deployed(x), model(x))

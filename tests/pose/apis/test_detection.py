@@ -105,7 +105,7 @@ def test_larger_person_detector_builds():
 
 
 @pytest.mark.parametrize('config, kind', [(POSE_CONFIG, 'TopdownPoseEstimator'),
-                                          (SEG_CONFIG, 'EncoderDecoder')])
+                                          (SEG_CONFIG, 'RuntimeEncoderDecoder')])
 def test_a_config_of_another_task_is_refused(config, kind):
     with pytest.raises(ValueError, match=re.escape(f'{config} is not a detector config: '
                                                    f'its model {kind!r}')):

@@ -1,2 +1,2 @@
 _base_ = ['./litehrnet_18_topdown.py']
-model = dict(backbone=dict(extra=dict(stages_spec=dict(num_modules=(3, 8, 3)))))
+model = dict(backbone=dict(extra=dict(stages_spec=_base_.litehrnet_30.extra.stages_spec)))

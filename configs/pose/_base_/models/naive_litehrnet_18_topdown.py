@@ -3,10 +3,5 @@ _base_ = ['./litehrnet_18_topdown.py']
 # (HRNet/Lite-HRNet, configs/top_down/naive_litehrnet/coco/naive_litehrnet_18_coco_256x192.py);
 # the published FLOPs are reproduced with 30 (docs/original_work.md, 'FLOP counting rules').
 model = dict(
-    backbone=dict(
-        extra=dict(
-            stages_spec=dict(
-                module_type=('NAIVE', 'NAIVE', 'NAIVE'),
-                reduce_ratios=(1, 1, 1),  # unused by NAIVE modules
-                num_channels=((30, 60), (30, 60, 120), (30, 60, 120, 240))))),
+    backbone=dict(extra=dict(stages_spec=_base_.naive_litehrnet_18.extra.stages_spec)),
     head=dict(in_channels=30))

@@ -1,7 +1,3 @@
 _base_ = ['./litehrnet_18_topdown.py']
 model = dict(
-    backbone=dict(
-        extra=dict(
-            stages_spec=dict(
-                module_type=('NAIVE', 'NAIVE', 'NAIVE'),
-                reduce_ratios=(1, 1, 1)))))  # unused by NAIVE modules
+    backbone=dict(extra=dict(stages_spec=_base_.wider_naive_litehrnet_18.extra.stages_spec)))

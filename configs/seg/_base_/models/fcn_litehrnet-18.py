@@ -1,9 +1,11 @@
 # Lite-HRNet-18 without the IterativeHead + FCN head on the highest-resolution branch
 # (Junjun2016/LiteHRNet, configs/_base_/models/fcn_litehr18-without-head.py). Trained from
 # scratch.
+_base_ = ['../../../_base_/backbones/litehrnet.py']
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(
-    type='EncoderDecoder',
+    # mmseg's EncoderDecoder that can also run an inference runtime (seg.apis.init_model)
+    type='RuntimeEncoderDecoder',
     data_preprocessor=dict(
         type='SegDataPreProcessor',
         mean=[123.675, 116.28, 103.53],
@@ -12,22 +14,9 @@ model = dict(
         pad_val=0,
         seg_pad_val=255),
     backbone=dict(
-        type='LiteHRNet',
-        in_channels=3,
+        _base_.litehrnet_18,
         norm_cfg=norm_cfg,
         norm_eval=False,
-        extra=dict(
-            stem=dict(stem_channels=32, out_channels=32, expand_ratio=1),
-            num_stages=3,
-            stages_spec=dict(
-                num_modules=(2, 4, 2),
-                num_branches=(2, 3, 4),
-                num_blocks=(2, 2, 2),
-                module_type=('LITE', 'LITE', 'LITE'),
-                with_fuse=(True, True, True),
-                reduce_ratios=(8, 8, 8),
-                num_channels=((40, 80), (40, 80, 160), (40, 80, 160, 320))),
-            with_head=False),
         # The fork returned every branch; the FCN head reads branch 0 only.
         out_indices=(0, 1, 2, 3)),
     decode_head=dict(
@@ -46,6 +35,8 @@ model = dict(
         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
+# Without the IterativeHead: the fork's "without-head" models.
+model['backbone']['extra'] = dict(model['backbone']['extra'], with_head=False)
 # The FCN head reads branch 0 only, so the last fuse layers that produce branches 1-3 get no
 # gradient (69 parameters); DDP stops at the second iteration unless it looks for them.
 find_unused_parameters = True

@@ -5,6 +5,8 @@ from typing import List, Optional, Sequence
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .channel_order import Orders
+from .deploy_form import DeployForm
 from .layers import DepthwiseSeparable
 from .ops import Size, integer_factors
 
@@ -37,6 +39,17 @@ class IterativeHead(nn.Module):
             last, last_size = project(s), size
             y.append(last)
         return y[::-1]
+
+    def switch_to_deploy(self, form: DeployForm, orders: Orders) -> Orders:
+        """Fold the norms. Each projection reads branch k in ``orders[k]`` and writes the order
+        of the branch it is added to next (k - 1); the highest one writes logical order.
+        Returns the orders of the outputs."""
+        out_orders = []
+        for k, project in zip(range(len(orders) - 1, -1, -1), self.projects):
+            target = orders[k - 1] if k > 0 else None
+            project.switch_to_deploy(orders[k], target)
+            out_orders.append(target)
+        return out_orders[::-1]
 
 
 def _bilinear(low: Tensor, like: Tensor, low_size: Optional[Size],

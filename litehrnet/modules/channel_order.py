@@ -1,22 +1,21 @@
 """Convolutions re-indexed for feature maps whose channels are stored out of order, or padded.
 
-In the shuffle-free deploy form (:mod:`.shuffle_free`) channels are never moved: after a channel
-shuffle, physical channel ``p`` simply holds logical channel ``order[p]``. A map may also carry
-padding channels (``order[p] == -1``, always zero), so that its width is a multiple of a SIMD
-block: onnxruntime keeps only such convolutions in its blocked (NCHWc) layout, and converts the
+In the shuffle-free deploy form (:class:`.deploy_form.DeployForm`) channels are never moved:
+after a channel shuffle, physical channel ``p`` simply holds logical channel ``order[p]``. A
+map may also carry padding channels (``order[p] == -1``, always zero), so that its width is a
+multiple of a SIMD block: onnxruntime keeps only such convolutions in its blocked (NCHWc) layout, and converts the
 layout back and forth around every other one. Every consumer is rebuilt to read and write
 physical channels: dense convs gather their weight's input columns and output rows, depthwise
 convs their per-channel filters; padding gets zero weights. The copies are exact (indexing
 only).
 """
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
-from ..modules import ConvModule, DepthwisePointwise
-
 Order = Optional[Tensor]  # physical channel p holds logical channel order[p] (-1: padding)
+Orders = List[Order]  # one per branch, highest resolution first
 
 
 def padded_order(channels: int, multiple: int) -> Order:
@@ -78,26 +77,6 @@ def permuted_conv(conv: nn.Conv2d, in_order: Order = None, out_order: Order = No
     return conv_from(weight, bias, conv)
 
 
-def reorder_unit_(unit: DepthwisePointwise, in_order: Order, out_order: Order) -> None:
-    """Make a folded depthwise/pointwise unit read ``in_order`` and write ``out_order``."""
-    unit.set_convs(permuted_conv(unit.depthwise, in_order),
-                   permuted_conv(unit.pointwise, in_order, out_order))
-
-
-def reorder_chain_(chain: nn.Sequential, in_order: Order, out_order: Order) -> None:
-    """Make a chain of folded depthwise/pointwise units read ``in_order`` and write
-    ``out_order``; the units in between keep the logical order."""
-    units = list(chain)
-    for k, unit in enumerate(units):
-        reorder_unit_(unit, in_order if k == 0 else None,
-                      out_order if k == len(units) - 1 else None)
-
-
-def reorder_conv_module_(module: ConvModule, in_order: Order, out_order: Order = None) -> None:
-    """Make a folded :class:`ConvModule` read ``in_order`` and write ``out_order``."""
-    module.conv = permuted_conv(module.conv, in_order, out_order)
-
-
 def restoring_index(order: Order, channels: int) -> Tensor:
     """The gather index ``g`` with ``x.index_select(1, g)`` in logical order, padding dropped."""
     if order is None:
@@ -106,3 +85,43 @@ def restoring_index(order: Order, channels: int) -> Tensor:
     valid = order >= 0
     index[order[valid]] = torch.arange(len(order))[valid]
     return index
+
+
+# Blocks that transform one half of a branch's channels and keep the other (the conditional
+# channel weighting) can run on all of them in place: the kept channels pass through every
+# per-channel transform unchanged. These helpers describe, for a branch stored in ``order`` of
+# which the logical channels ``half ..`` are transformed, which physical channels are, and
+# extend the weights that act on the transformed half to all physical channels.
+
+def transformed_channels(order: Tensor, half: int) -> Tuple[Tensor, Tensor]:
+    """(mask of the physical channels that hold a transformed channel, the index of that
+    channel within the transformed half); kept and padding channels pass through."""
+    return order >= half, (order - half).clamp(min=0)
+
+
+def shuffled_order(order: Tensor, mask: Tensor, index: Tensor) -> Tensor:
+    """The order after the block's shuffle: kept channel k becomes 2k, transformed channel q
+    2q + 1 (padding stays -1)."""
+    return torch.where(mask, 2 * index + 1, torch.where(order >= 0, 2 * order, order))
+
+
+def extended_columns(weight: Tensor, columns: Tensor, mask: Tensor) -> Tensor:
+    """(out, half, 1, 1) -> (out, C, 1, 1): physical column p reads ``columns[p]``, or 0."""
+    return weight[:, columns] * mask.view(1, -1, 1, 1)
+
+
+def extended_rows(weight: Tensor, rows: Tensor, mask: Tensor) -> Tensor:
+    """(half, ...) -> (C, ...): physical row p is ``rows[p]``, or 0."""
+    return weight[rows] * mask.view(-1, *([1] * (weight.dim() - 1)))
+
+
+# A logit whose sigmoid is exactly 1.0 in float32 (1 - 9e-14 rounds to 1): the gate of a
+# channel that passes through, from a zero weight row and this bias, so that a gate stays one
+# plain Sigmoid instead of a sigmoid blended with a constant.
+PASS_LOGIT = 30.
+
+
+def pass_gate_bias(bias: Tensor, rows: Tensor, mask: Tensor) -> Tensor:
+    """The extended gate's bias: ``bias[rows[p]]`` where transformed, :data:`PASS_LOGIT` where
+    passing through."""
+    return torch.where(mask, bias[rows], torch.full_like(bias[rows], PASS_LOGIT))

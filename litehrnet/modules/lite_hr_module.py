@@ -1,137 +1,22 @@
-"""How Lite-HRNet's branches meet: the transitions that create each stage's branches, the fuse
-layers that exchange information between them, and :class:`LiteHRModule`, which runs the blocks
-of every branch and then fuses them. Original code: HRNet/Lite-HRNet,
-``models/backbones/litehrnet.py`` (``LiteHRModule``, ``LiteHRNet._make_transition_layer``).
-"""
+"""LiteHRModule: the blocks of every branch, then the fusion in which every output branch sums
+all branches brought to its width and resolution (original code: HRNet/Lite-HRNet,
+``models/backbones/litehrnet.py``, ``LiteHRModule``)."""
 from contextlib import contextmanager
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmcv.cnn import build_conv_layer, build_norm_layer
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .blocks import ConditionalChannelWeighting, ShuffleUnit
-from .layers import DepthwisePointwise
-from .ops import Size, add_nearest_
+from .channel_order import Orders
+from .conditional_channel_weighting import ConditionalChannelWeighting
+from .deploy_form import DeployForm
+from .fuse_layers import build_fuse_layers
+from .ops import Size
+from .shuffle_unit import ShuffleUnit
 
 MODULE_TYPES = ('LITE', 'NAIVE')
-
-
-def build_transition(pre_channels: Sequence[int],
-                     cur_channels: Sequence[int],
-                     conv_cfg: Optional[dict] = None,
-                     norm_cfg: dict = dict(type='BN')) -> nn.ModuleList:
-    """The layers that adapt the previous stage's branches to a new stage, one per new branch.
-
-    - an existing branch whose width changes: stride-1 depthwise/pointwise unit;
-    - an existing branch of unchanged width: ``None`` (identity);
-    - a new branch: a chain of stride-2 units from the previous stage's lowest-resolution branch,
-      as ``Sequential(Sequential(...), ...)`` (checkpoint keys ``transition{s}.{i}.{step}.{k}``).
-    """
-    layers: List[Optional[nn.Module]] = []
-    num_pre = len(pre_channels)
-    for i, c in enumerate(cur_channels):
-        if i < num_pre:
-            changed = c != pre_channels[i]
-            layers.append(DepthwisePointwise(pre_channels[i], c, 1, True, conv_cfg, norm_cfg)
-                          if changed else None)
-            continue
-        c_in = pre_channels[-1]
-        num_steps = i + 1 - num_pre
-        layers.append(nn.Sequential(*(
-            DepthwisePointwise(c_in, c if step == num_steps - 1 else c_in, 2, True,
-                                conv_cfg, norm_cfg) for step in range(num_steps))))
-    return nn.ModuleList(layers)
-
-
-class NearestUpsampleAdd(nn.Module):
-    """``into += nearest_upsample(x, into.shape[-2:])`` in place (see :func:`.ops.add_nearest_`).
-
-    The original upsampled with ``nn.Upsample(scale_factor=2**k)`` and then added; resizing to
-    the target branch's size is identical when the sizes divide and exact when they do not (the
-    original missed by a pixel when an input side was not a multiple of 32), and adding in the
-    same call avoids materialising the upsampled map. It stays a leaf module whose output has
-    the upsampled shape, so that per-module FLOP counters see it where they saw ``nn.Upsample``.
-
-    Shapes: x (N, C, h, w), into (N, C, H, W) -> (N, C, H, W); ``low_size`` = (h, w) and
-    ``size`` = (H, W) when known in advance.
-    """
-
-    def forward(self, x: Tensor, into: Tensor, low_size: Optional[Size] = None,
-                size: Optional[Size] = None) -> Tensor:
-        return add_nearest_(into, x, low_size, size)
-
-
-class UpsampleFuse(nn.Sequential):
-    """1x1 conv and norm from a lower-resolution branch, nearest-upsampled and added in place.
-
-    Shapes: x (N, in_channels, h, w), into (N, out_channels, H, W) -> (N, out_channels, H, W).
-    """
-
-    def __init__(self,
-                 in_channels: int,
-                 out_channels: int,
-                 conv_cfg: Optional[dict] = None,
-                 norm_cfg: dict = dict(type='BN')) -> None:
-        super().__init__(
-            build_conv_layer(conv_cfg, in_channels, out_channels, kernel_size=1, bias=False),
-            build_norm_layer(norm_cfg, out_channels)[1],
-            NearestUpsampleAdd(),
-        )
-
-    @property
-    def conv(self) -> nn.Conv2d:
-        return self[0]
-
-    def set_conv(self, conv: nn.Conv2d) -> None:
-        """Replace the 1x1 conv (deploy transformations), at its checkpoint position."""
-        self[0] = conv
-
-    def forward(self, x: Tensor, into: Tensor, low_size: Optional[Size] = None,  # type: ignore[override]
-                size: Optional[Size] = None) -> Tensor:
-        return self[2](self[1](self[0](x)), into, low_size, size)
-
-
-def downsample_fuse(in_channels: int,
-                    out_channels: int,
-                    num_steps: int,
-                    conv_cfg: Optional[dict] = None,
-                    norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
-    """``num_steps`` stride-2 depthwise/pointwise steps from a higher-resolution branch; only the
-    last changes the width, and it has no ReLU (the sum of all inputs is activated instead).
-
-    Shapes: (N, in_channels, H, W) -> (N, out_channels, H / 2**num_steps, W / 2**num_steps),
-    rounding up at every step.
-    """
-    steps = [DepthwisePointwise(in_channels, in_channels, 2, True, conv_cfg, norm_cfg)
-             for _ in range(num_steps - 1)]
-    steps.append(DepthwisePointwise(in_channels, out_channels, 2, False, conv_cfg, norm_cfg))
-    return nn.Sequential(*steps)
-
-
-def build_fuse_layers(channels: Sequence[int],
-                      num_out_branches: int,
-                      conv_cfg: Optional[dict] = None,
-                      norm_cfg: dict = dict(type='BN')) -> nn.ModuleList:
-    """``fuse_layers[i][j]`` maps branch j to branch i's width and resolution; ``None`` for i == j.
-
-    The nesting (ModuleList of ModuleLists with ``None`` holes) is what the released checkpoints'
-    keys ``fuse_layers.{i}.{j}...`` index.
-    """
-    fuse_layers = []
-    for i in range(num_out_branches):
-        row: List[Optional[nn.Module]] = []
-        for j, c in enumerate(channels):
-            if j > i:
-                row.append(UpsampleFuse(c, channels[i], conv_cfg, norm_cfg))
-            elif j == i:
-                row.append(None)
-            else:
-                row.append(downsample_fuse(c, channels[i], i - j, conv_cfg, norm_cfg))
-        fuse_layers.append(nn.ModuleList(row))
-    return nn.ModuleList(fuse_layers)
 
 
 @contextmanager
@@ -294,3 +179,22 @@ class LiteHRModule(nn.Module):
         if self.fuse_layers is not None:
             return self._fuse(out, sizes)
         return out if self.multiscale_output else [out[0]]
+
+    def switch_to_deploy(self, form: DeployForm, orders: Orders) -> Orders:
+        """The blocks, then every fuse path from branch j to branch i reading ``orders[j]`` and
+        writing ``orders[i]`` (so that branch i itself is added as it is); returns the orders
+        of the outputs."""
+        if self.module_type == 'LITE':
+            for block in self.layers:
+                orders = block.switch_to_deploy(form, orders)
+        else:
+            for branch in self.layers:
+                for unit in branch:
+                    unit.switch_to_deploy()
+        if self.fuse_layers is None:
+            return orders if self.multiscale_output else orders[:1]
+        for i, row in enumerate(self.fuse_layers):
+            for j, layer in enumerate(row):
+                if layer is not None:
+                    layer.switch_to_deploy(orders[j], orders[i])
+        return orders[:len(self.fuse_layers)]

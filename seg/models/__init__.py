@@ -1,0 +1,3 @@
+from .runtime_encoder_decoder import RuntimeEncoderDecoder
+
+__all__ = ['RuntimeEncoderDecoder']
