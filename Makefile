@@ -11,7 +11,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt) setup.py
 
 fail = { echo "make install: $(1) failed (see the output above); fix it and run make again." >&2; exit 1; }
 
-.PHONY: install test demo demo-pose demo-seg clean-venv
+.PHONY: install test test-fast demo demo-pose demo-seg clean-venv
 
 install: $(STAMP)
 
@@ -37,8 +37,13 @@ $(STAMP): $(REQUIREMENTS)
 		|| $(call fail,the import check)
 	@touch $(STAMP)
 
+# Every lane (pytest.ini: unit, subprocess, distributed, slow); the 15 slowest tests at the end.
 test: install
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q --durations=15
+
+# The unit lane: in-process tests of the code, under two minutes on two cores.
+test-fast: install
+	$(PY) -m pytest tests -q -m unit
 
 # The main job. Pose: train Lite-HRNet-18 on the bundled COCO sample, print its COCO AP, test it
 # on the sample's detector boxes and draw the skeletons it finds. Segmentation: train

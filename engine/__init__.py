@@ -22,6 +22,7 @@ from .distributed_end import end_distributed
 from .hooks import (AtomicCheckpointHook, AugmentationSeedHook, DeterministicWarnOnlyHook,
                     MainProcessLoggerHook, NonFiniteLossHook, SkippedSampleReportHook)
 from .image_files import image_from_file, read_image
+from .inference_model import init_model, test_dataset_meta
 from .load_image import LoadImage
 from .model_builder import TensorForward, build_model, model_input_shape
 from .output_files import (VideoOutput, check_image_output, refuse_overwriting_inputs,
@@ -43,7 +44,8 @@ __all__ = [
     'end_distributed', 'load_checkpoint_file', 'load_config', 'prepare_cpu_distributed',
     'require_checkpoint_fit', 'checkpoint_trust', 'CheckpointError', 'UnsafeCheckpointError',
     'local_checkpoint', 'VideoOutput', 'check_image_output', 'refuse_overwriting_inputs',
-    'write_image', 'image_from_file', 'read_image', 'LoadImage',
+    'write_image', 'image_from_file', 'read_image', 'LoadImage', 'init_model',
+    'test_dataset_meta',
     'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
     'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]

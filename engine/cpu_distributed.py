@@ -11,12 +11,13 @@ changing mmengine:
   modules: ``model_wrapper_cfg`` selects :class:`CPUDistributedDataParallel`, which also turns
   SyncBN (CUDA-only in torch) into BN.
 """
-from contextlib import contextmanager
-from typing import Iterator, List
+from typing import List
 
 import torch
 from mmengine.config import Config
 from mmengine.dist import init_dist, is_distributed
+
+from .dependency_patches import cuda_device_selection_skipped
 
 _DDP_TYPES = (None, 'MMDistributedDataParallel', 'CPUDistributedDataParallel')
 
@@ -42,7 +43,7 @@ def prepare_cpu_distributed(cfg: Config) -> List[str]:
         dist_cfg['backend'] = 'gloo'
     _select_cpu_model_wrapper(cfg)
     if not is_distributed():
-        with _cuda_device_selection_skipped():
+        with cuda_device_selection_skipped():
             init_dist(launcher, **dist_cfg)
     return notes
 
@@ -59,15 +60,3 @@ def _select_cpu_model_wrapper(cfg: Config) -> None:
         broadcast_buffers=wrapper.get('broadcast_buffers', False),
         find_unused_parameters=wrapper.get('find_unused_parameters',
                                            cfg.get('find_unused_parameters', False)))
-
-
-@contextmanager
-def _cuda_device_selection_skipped() -> Iterator[None]:
-    """Make ``torch.cuda.set_device`` a no-op: there is no CUDA device to select, and mmengine's
-    ``init_dist`` (pytorch, slurm and mpi launchers alike) selects one unconditionally."""
-    original = torch.cuda.set_device
-    torch.cuda.set_device = lambda device: None
-    try:
-        yield
-    finally:
-        torch.cuda.set_device = original

@@ -8,17 +8,20 @@ last call), conv multiply-accumulates (+ bias adds), BatchNorm 2 x numel, ReLU n
 as the sum over output cells of C x (cell height + 1) x (cell width + 1); everything functional
 (interpolate, adaptive pooling, sums, products) and sigmoids count 0. The total was printed
 in "M" = 2**20. :func:`published_flops` applies exactly those rules; :func:`standard_macs` counts
-every multiply-accumulate of every call once (mmengine's FlopAnalyzer convention).
+every multiply-accumulate of every call once, by mmengine's FlopAnalyzer.
 """
 from typing import Callable, Dict, Sequence
 
 import torch
+from mmengine.analysis import FlopAnalyzer
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from .modules import NearestUpsampleAdd
 
 MEBI = 2**20
+# FlopAnalyzer's names of the operators that multiply matrices (convolutions included).
+_MATRIX_OPERATORS = ('conv', 'linear', 'matmul', 'addmm', 'bmm', 'einsum')
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -86,21 +89,18 @@ def published_flops(model: nn.Module, inputs: Tensor) -> int:
 
 
 def standard_macs(model: nn.Module, inputs: Tensor) -> int:
-    """Multiply-accumulates of every conv and linear call (each call counted)."""
-    total = 0
-
-    def hook(module, args, out):
-        nonlocal total
-        if isinstance(module, nn.Conv2d):
-            total += _conv_cost(module, out) - (out.numel() if module.bias is not None else 0)
-        elif isinstance(module, nn.Linear):
-            total += args[0].shape[0] * module.in_features * module.out_features
-
+    """Multiply-accumulates of every conv and matrix product of every call, as mmengine's
+    ``FlopAnalyzer`` counts them (it traces the model; one multiply-accumulate is one "flop"
+    there)."""
     was_training = model.training
     model.eval()
-    _run_with_leaf_hooks(model, lambda: model(inputs), hook)
+    analyzer = FlopAnalyzer(model, (inputs, ))
+    analyzer.unsupported_ops_warnings(False)
+    analyzer.uncalled_modules_warnings(False)
+    with torch.no_grad():
+        by_operator = analyzer.by_operator()
     model.train(was_training)
-    return total
+    return sum(by_operator.get(op, 0) for op in _MATRIX_OPERATORS)
 
 
 class BackboneWithHead(nn.Sequential):

@@ -18,6 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 RTMDET_NANO = str(ROOT / 'configs/det/rtmdet_nano_320-8xb32_coco-person.py')
 INPUT_SIZE, STRIDE, HALF_SIZE = 320, 32, 64  # RTMDet-nano's input; the box level; half a box
 
+_LANES = {'subprocess', 'distributed', 'slow'}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that run a tool through the ``tools`` fixture are ``subprocess`` tests; every
+    test in no other lane is a ``unit`` test (pytest.ini describes the lanes)."""
+    for item in items:
+        if 'tools' in getattr(item, 'fixturenames', ()):
+            item.add_marker(pytest.mark.subprocess)
+        if not {mark.name for mark in item.iter_markers()} & _LANES:
+            item.add_marker(pytest.mark.unit)
+
 
 def predict_known_boxes(detector: torch.nn.Module) -> torch.nn.Module:
     """Set an RTMDet-nano's prediction convs so that it predicts the boxes of

@@ -13,15 +13,18 @@ CONFIG=$1
 CHECKPOINT=$2
 NGPUS=$3
 shift 3
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
-MASTER_PORT=${MASTER_PORT:-29500}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${NNODES:-1}" = 1 ] && [ -z "${MASTER_PORT:-}" ]; then
+    # One machine: torchrun's own rendezvous, on a port the system picks when it binds it (so
+    # two jobs on one machine never meet on the same port).
+    RENDEZVOUS=(--standalone)
+else
+    RENDEZVOUS=(--nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}"
+                --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${MASTER_PORT:-29500}")
+fi
 
 # `python -m torch.distributed.run` is torchrun, run by the chosen interpreter.
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 exec "${PYTHON:-python}" -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --nproc_per_node="$NGPUS" \
-    --master_addr="$MASTER_ADDR" --master_port="$MASTER_PORT" \
+    "${RENDEZVOUS[@]}" --nproc_per_node="$NGPUS" \
     "$ROOT/tools/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "$@"

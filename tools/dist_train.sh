@@ -3,7 +3,8 @@
 # CUDA, NGPUS CPU processes over gloo).
 #   tools/dist_train.sh CONFIG NGPUS [tools/train.py arguments...]
 # Several machines: run it on each with the same NNODES, MASTER_ADDR and MASTER_PORT, and
-# NODE_RANK 0 .. NNODES-1 (MASTER_ADDR: the address of the NODE_RANK 0 machine).
+# NODE_RANK 0 .. NNODES-1 (MASTER_ADDR: the address of the NODE_RANK 0 machine). On one
+# machine without MASTER_PORT, torchrun meets its processes on a free port (--standalone).
 # PYTHON selects the interpreter (default: python).
 set -euo pipefail
 if [ $# -lt 2 ]; then
@@ -13,15 +14,18 @@ fi
 CONFIG=$1
 NGPUS=$2
 shift 2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
-MASTER_PORT=${MASTER_PORT:-29500}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${NNODES:-1}" = 1 ] && [ -z "${MASTER_PORT:-}" ]; then
+    # One machine: torchrun's own rendezvous, on a port the system picks when it binds it (so
+    # two jobs on one machine never meet on the same port).
+    RENDEZVOUS=(--standalone)
+else
+    RENDEZVOUS=(--nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}"
+                --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${MASTER_PORT:-29500}")
+fi
 
 # `python -m torch.distributed.run` is torchrun, run by the chosen interpreter.
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 exec "${PYTHON:-python}" -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --nproc_per_node="$NGPUS" \
-    --master_addr="$MASTER_ADDR" --master_port="$MASTER_PORT" \
+    "${RENDEZVOUS[@]}" --nproc_per_node="$NGPUS" \
     "$ROOT/tools/train.py" "$CONFIG" --launcher pytorch "$@"

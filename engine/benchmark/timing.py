@@ -57,10 +57,10 @@ def time_alternating(candidates: Dict[str, Callable[[], object]],
     the candidates, which is what makes the ratios between them fair. Each turn makes
     ``settle`` untimed calls of the candidate before its timed one: the previous candidate's
     thread pool (PyTorch's OpenMP, OpenVINO's TBB, onnxruntime's) keeps spinning on the same
-    cores for a while after its call, and the first call after a switch pays for it (on 2
-    cores, an OpenVINO call right after a PyTorch one took 8.4 ms against 5.2 ms in a loop of
-    its own). ``settle=0`` times that first call. ``runs=0`` picks as many runs as fit in
-    ``budget_s`` seconds of timed calls (at least 5, at most 200), from the slowest warm-up call.
+    cores for a while after its call, and the first call after a switch pays for it
+    (docs/benchmarks.md). ``settle=0`` times that first call. ``runs=0`` picks as many runs as
+    fit in ``budget_s`` seconds of timed calls (at least 5, at most 200), from the slowest
+    warm-up call.
     """
     slowest = 0.0
     for fn in candidates.values():
@@ -81,4 +81,3 @@ def time_alternating(candidates: Dict[str, Callable[[], object]],
 def ratio_line(name: str, timings: Timings, reference: Timings) -> str:
     """Throughput ratio of medians, e.g. ``deploy / reference eager: 3.02x``."""
     return f'{name} / reference eager: {reference.median / timings.median:.2f}x'
-

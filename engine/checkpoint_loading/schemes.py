@@ -117,4 +117,3 @@ def guard_checkpoint_schemes() -> None:
                                'engine.checkpoint_loading.schemes needs updating')
         if not getattr(current, 'guarded', False):
             CheckpointLoader.register_scheme(prefix, _guarded(guarded, current), force=True)
-

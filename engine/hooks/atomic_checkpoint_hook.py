@@ -11,6 +11,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import Runner
 
+from ..dependency_patches import unwrap_save_checkpoint, wrap_save_checkpoint
+
 PARTIAL_SUFFIX = '.partial'
 
 
@@ -37,11 +39,10 @@ class AtomicCheckpointHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_run(self, runner: Runner) -> None:
-        if not getattr(runner.save_checkpoint, 'atomic', False):
-            runner.save_checkpoint = atomic_saving(runner.save_checkpoint)
+        wrap_save_checkpoint(runner, atomic_saving)
 
     def after_run(self, runner: Runner) -> None:
-        vars(runner).pop('save_checkpoint', None)  # the Runner's own method again
+        unwrap_save_checkpoint(runner)
 
 
 def atomic_saving(save_checkpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,7 +68,6 @@ def atomic_saving(save_checkpoint: Callable[..., Any]) -> Callable[..., Any]:
             os.replace(partial, osp.join(out_dir, filename))
             _flush_to_disk(out_dir)  # the rename itself
 
-    save.atomic = True  # type: ignore[attr-defined]
     return save
 
 

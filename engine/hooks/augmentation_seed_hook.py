@@ -10,6 +10,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from mmengine.runner import IterBasedTrainLoop, Runner
 
+from ..dependency_patches import wrap_training_batches
+
 
 @HOOKS.register_module()
 class AugmentationSeedHook(Hook):
@@ -37,8 +39,9 @@ class AugmentationSeedHook(Hook):
     def before_train(self, runner: Runner) -> None:
         loop = runner.train_loop
         if isinstance(loop, IterBasedTrainLoop):
-            loop.dataloader_iterator = _SeededBatches(
-                loop.dataloader_iterator, lambda index: self._seed(runner, index))
+            wrap_training_batches(
+                loop, lambda batches: _SeededBatches(batches,
+                                                     lambda index: self._seed(runner, index)))
 
     def before_train_epoch(self, runner: Runner) -> None:
         if not isinstance(runner.train_loop, IterBasedTrainLoop):

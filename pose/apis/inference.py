@@ -1,51 +1,16 @@
-"""Python API: build a pose model from a config and run it on images."""
+"""Python API: a pose model from a config (``engine.init_model``) run on images."""
 from typing import List, Optional, Union
 
 import numpy as np
 import torch
-from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from torch import nn
 
-from engine import apply_backend, build_model, check_backend
-from pose.registry import DATASETS
+from engine import init_model
 
 from .sources import check_image_array
 
-
-def init_model(config: Union[str, Config],
-               checkpoint: Optional[str] = None,
-               device: str = 'cpu',
-               cfg_options: Optional[dict] = None,
-               trust_checkpoint: bool = False,
-               backend: str = 'pytorch',
-               threads: int = 0) -> nn.Module:
-    """Build a top-down pose model in eval mode, optionally loading a checkpoint.
-
-    Built by :func:`engine.build_model`: checkpoints load weights-only and strictly (a
-    checkpoint of another architecture fails with the mismatching keys); both the released
-    original format (``keypoint_head.*``) and ours / mmpose 1.x (``head.*``) load. Without a
-    checkpoint the weights get the config's initialisation. ``model.dataset_meta`` comes from
-    the checkpoint, else from the config's test dataset.
-
-    Args:
-        backend: what computes the heatmaps (:data:`engine.BACKENDS`): 'pytorch', the
-            trained modules; 'deploy', their inference form
-            (:func:`litehrnet.deploy.switch_to_deploy`: BatchNorm folded, about 1e-6 from
-            'pytorch'; the model can no longer train); 'onnxruntime' or 'openvino', the
-            exported graph in that runtime (:class:`engine.RuntimeForward`; on the CPU).
-        threads: the runtime's threads (0: its default).
-    """
-    check_backend(backend)
-    model = build_model(config, checkpoint, cfg_options=cfg_options,
-                        trust_checkpoint=trust_checkpoint)
-    if checkpoint is None:
-        model.init_weights()
-    if getattr(model, 'dataset_meta', None) is None:
-        dataset_cfg = model.cfg.test_dataloader.dataset
-        model.dataset_meta = DATASETS.get(dataset_cfg.type)._load_metainfo(
-            dataset_cfg.get('metainfo'))
-    return apply_backend(model, backend, threads).to(device).eval()
+__all__ = ['init_model', 'inference_topdown']
 
 
 def inference_topdown(model: nn.Module,

@@ -281,8 +281,6 @@ class CocoStyleDataset(BaseDataset):
             # keypoint evaluation never reads the masks, and the polygons would dominate the
             # dataset's memory and each sample's metainfo copies
             raw_ann_info={k: copy.deepcopy(v) for k, v in ann.items() if k != 'segmentation'})
-        if 'crowdIndex' in img:
-            data_info['crowd_index'] = img['crowdIndex']
         return data_info
 
     def _parse_bbox(self, ann: dict) -> Tuple[float, float, float, float]:

@@ -40,7 +40,7 @@ class PackPoseInputs(BaseTransform):
     """
 
     def __init__(self, meta_keys: Sequence[str] = (
-            'id', 'img_id', 'img_path', 'category_id', 'crowd_index', 'ori_shape', 'img_shape',
+            'id', 'img_id', 'img_path', 'category_id', 'ori_shape', 'img_shape',
             'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
             'flip_indices', 'raw_ann_info', 'dataset_name')) -> None:
         self.meta_keys = tuple(meta_keys)

@@ -1,4 +1,5 @@
-"""Segmentation inference API (mmseg's ``inference_model`` runs the models it builds)."""
-from .inference import config_dataset_meta, init_model
+"""Segmentation inference API: ``init_model`` (``engine.init_model``: weights-only checkpoint
+loading, dataset meta, backends) builds a segmentor that mmseg's ``inference_model`` runs."""
+from engine import init_model
 
-__all__ = ['config_dataset_meta', 'init_model']
+__all__ = ['init_model']

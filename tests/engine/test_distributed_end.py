@@ -1,11 +1,14 @@
 """end_distributed ends a gloo run in two processes without queueing a collective on gloo's
 worker threads (a ``dist.barrier`` there can abort a finished process at exit: see its
 docstring), and leaves no process group behind."""
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from engine import end_distributed
+
+pytestmark = pytest.mark.distributed
 
 
 def _refuse_worker_thread_barrier(*args, **kwargs):

@@ -33,6 +33,7 @@ def test_a_second_run_is_refused_naming_the_first(tmp_path):
         assert note is not None
 
 
+@pytest.mark.slow
 def test_a_killed_run_releases_the_work_dir(tmp_path):
     holder = subprocess.Popen([sys.executable, '-c', HOLD, str(tmp_path)],
                               stdout=subprocess.PIPE, text=True,

@@ -5,9 +5,9 @@ import torch
 from torch import nn
 
 from litehrnet import LiteHRNet
+from litehrnet.complexity import count_parameters
 
 from .conftest import VARIANT_NAMES, variant_extra
-from litehrnet.complexity import count_parameters
 
 # Backbone + 1x1 head with bias on the final map (docs/original_work.md, "Checkpoint key scheme"), K = 17.
 PUBLISHED_PARAMS = {
@@ -168,6 +168,7 @@ def test_pretrained_loading_with_prefix(tmp_path):
         assert torch.equal(a, b), name
 
 
+@pytest.mark.slow
 def test_trace_without_warnings_and_with_another_batch_size():
     model = LiteHRNet(variant_extra('litehrnet_18'), init_cfg=None).eval()
     x = torch.randn(1, 3, 64, 64)

@@ -33,6 +33,7 @@ def test_published_table(name, shape, k, params, flops):
     assert round(published_flops(model, dummy_input(shape)) / MEBI, 1) == flops
 
 
+@pytest.mark.slow
 def test_published_raw_count_and_standard_macs():
     backbone = LiteHRNet(variant_extra('litehrnet_18'), init_cfg=None)
     model = BackboneWithHead(backbone, 40, 17)

@@ -78,6 +78,7 @@ def test_the_released_pose_model_initialises_the_backbone(tmp_path):
         assert torch.equal(value, pose_backbone[key]), key
 
 
+@pytest.mark.slow
 def test_loss_and_prediction_on_the_sample():
     model = build(SAMPLE_DETECTOR)
     model.init_weights()

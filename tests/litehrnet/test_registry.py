@@ -1,4 +1,5 @@
 """LiteHRNet is found by downstream projects' registries through mmengine's root registry."""
+import pytest
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ def test_mmseg_registry_builds_litehrnet():
     assert model.out_channels == [40, 40, 80, 160]
 
 
+@pytest.mark.slow
 def test_custom_imports_in_an_mmseg_config(tmp_path):
     """In a fresh interpreter that never imported litehrnet, custom_imports is enough."""
     config = tmp_path / 'cfg.py'
@@ -49,6 +51,7 @@ def test_custom_imports_in_an_mmseg_config(tmp_path):
     assert out.split()[-4:] == ['litehrnet.backbone', 'LiteHRNet', 'True', 'False']
 
 
+@pytest.mark.slow
 def test_the_backbone_package_needs_no_task_package():
     """``litehrnet`` imports nothing of the task packages, the runtime glue, mmseg or mmpose:
     importing it (deploy and reference included) works with all of those made unimportable."""

@@ -7,6 +7,8 @@ from mmengine.runner import Runner
 
 from engine import load_checkpoint_file
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / 'configs/seg/demo/fcn_litehrnet-18_cityscapes-sample.py'
 

@@ -2,7 +2,6 @@
 per process (the tests share the machine), with a timeout so that a hung rank fails the test."""
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -23,13 +22,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now, for torchrun's rendezvous."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def tool_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
@@ -74,14 +66,14 @@ class Tools:
                    env: Optional[Dict[str, str]] = None):
         """tools/dist_train.sh on ``nprocs`` processes (gloo on a CPU-only machine)."""
         return run(['bash', 'tools/dist_train.sh', config, str(nprocs), *args],
-                   env={'MASTER_PORT': str(free_port()), **(env or {})})
+                   env=env)
 
     @staticmethod
     def dist_test(config: str, checkpoint: str, nprocs: int, *args: str,
                   env: Optional[Dict[str, str]] = None):
         """tools/dist_test.sh on ``nprocs`` processes."""
         return run(['bash', 'tools/dist_test.sh', config, checkpoint, str(nprocs), *args],
-                   env={'MASTER_PORT': str(free_port()), **(env or {})})
+                   env=env)
 
     @staticmethod
     def train_command(config: str, *args: str) -> List[str]:

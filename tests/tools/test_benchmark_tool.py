@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('benchmark', ROOT / 'tools/analysis/benchmark.py')
 benchmark = importlib.util.module_from_spec(spec)

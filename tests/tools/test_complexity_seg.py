@@ -14,7 +14,7 @@ complexity_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(complexity_tool)
 
 
-pytestmark = pytest.mark.usefixtures('one_thread')
+pytestmark = [pytest.mark.usefixtures('one_thread'), pytest.mark.slow]
 
 
 @pytest.mark.parametrize('config,shape,params', [
@@ -29,4 +29,3 @@ def test_builds_at_the_crop_size(config, shape, params):
     # Counted at a small size here; the table counts at the crop size.
     x = dummy_input((64, 128))
     assert 0 < standard_macs(model, x) < published_flops(model, x)
-

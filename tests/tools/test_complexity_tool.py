@@ -7,6 +7,8 @@ import pytest
 
 from litehrnet.complexity import MEBI, count_parameters, dummy_input, published_flops
 
+pytestmark = pytest.mark.slow
+
 spec = importlib.util.spec_from_file_location('complexity_tool', 'tools/analysis/complexity.py')
 complexity_tool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(complexity_tool)

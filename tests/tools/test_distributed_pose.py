@@ -1,6 +1,10 @@
 """A 2-process pose run (tools/dist_train.sh, gloo on the CPU) trains and validates."""
 import json
 
+import pytest
+
+pytestmark = pytest.mark.distributed
+
 
 def test_two_process_pose_run_trains_and_validates(tools, tmp_path):
     work_dir = tmp_path / 'pose'

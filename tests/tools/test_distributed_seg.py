@@ -10,6 +10,8 @@ import pytest
 
 # A metric that records which images it is given, evaluated next to the real one: its results
 # go through the same collection across ranks as IoUMetric's.
+pytestmark = pytest.mark.distributed
+
 SEEN_SAMPLES_METRIC = '''
 import json
 from mmengine.evaluator import BaseMetric

@@ -11,6 +11,8 @@ import torch
 
 from engine import TensorForward, build_model, runtime_session
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location('export_onnx',
                                               ROOT / 'tools/deploy/export_onnx.py')

@@ -292,6 +292,7 @@ def read_video(path: Path) -> Tuple[int, Tuple[int, int], float]:
     return frames, size, fps
 
 
+@pytest.mark.slow
 def test_a_video_gives_a_video_and_one_record_per_person_per_frame(
         tmp_path, monkeypatch, capsys, checkpoint, known_box_detector_checkpoint, video):
     out_dir = tmp_path / 'out'
@@ -313,6 +314,7 @@ def test_a_video_gives_a_video_and_one_record_per_person_per_frame(
                      r'detection [\d.]+ s \(\d+%\), pose [\d.]+ s \(\d+%\), drawing', out)
 
 
+@pytest.mark.slow
 def test_without_a_detector_a_video_frame_is_one_person(tmp_path, monkeypatch, checkpoint,
                                                         video):
     out_dir = tmp_path / 'out'
@@ -339,6 +341,7 @@ def test_image_records_take_the_annotation_file_ids(tmp_path, monkeypatch, check
     assert record['image_id'] == 8 and record['bbox'] == [1, 2, 30, 40]
 
 
+@pytest.mark.slow
 def test_bad_video_inputs_are_named(tmp_path, monkeypatch, checkpoint):
     out_dir = tmp_path / 'out'
     corrupt = tmp_path / 'corrupt.mp4'

@@ -1,4 +1,5 @@
 """tools/deploy/quantize_int8.py: an int8 graph of a pose model, and what int8 costs it."""
+import pytest
 import re
 import sys
 
@@ -8,6 +9,8 @@ import torch
 from pose.apis import init_model
 
 from .conftest import run
+
+pytestmark = pytest.mark.slow
 
 CONFIG = 'configs/pose/demo/litehrnet_18_coco-sample_256x192.py'
 

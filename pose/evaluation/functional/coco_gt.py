@@ -11,13 +11,11 @@ from typing import List, Optional, Sequence
 _REQUIRED_ANN_KEYS = ('id', 'image_id', 'category_id', 'bbox', 'keypoints', 'iscrowd')
 
 
-def _coco_annotation(ann: dict, use_area: bool, with_num_keypoints: bool) -> dict:
+def _coco_annotation(ann: dict, use_area: bool) -> dict:
     """Keep the fields of one raw annotation that keypoint evaluation uses."""
     missing = [k for k in _REQUIRED_ANN_KEYS if k not in ann]
     if use_area and 'area' not in ann:
         missing.append('area (or set use_area=False)')
-    if with_num_keypoints and 'num_keypoints' not in ann:
-        missing.append("num_keypoints (iou_type='keypoints_crowd')")
     if missing:
         raise KeyError(f'raw_ann_info of annotation {ann.get("id")} lacks {missing}')
     annotation = {k: ann[k] for k in _REQUIRED_ANN_KEYS}
@@ -38,35 +36,29 @@ def default_categories(category_ids: Sequence[int], keypoint_names: Optional[lis
 def gt_to_coco_dict(gt_dicts: Sequence[dict],
                     categories: Optional[List[dict]] = None,
                     keypoint_names: Optional[list] = None,
-                    use_area: bool = True,
-                    iou_type: str = 'keypoints') -> dict:
+                    use_area: bool = True) -> dict:
     """COCO ground truth from per-sample dicts.
 
     Args:
-        gt_dicts: one per sample with ``img_id``, ``width``, ``height``, ``raw_ann_info``
-            (a list of COCO annotation dicts; None entries are skipped) and, for
-            ``iou_type='keypoints_crowd'``, ``crowd_index``.
+        gt_dicts: one per sample with ``img_id``, ``width``, ``height`` and ``raw_ann_info``
+            (a list of COCO annotation dicts; None entries are skipped).
         categories: COCO ``categories``; built from the annotations' ids when None.
         keypoint_names: names for the built categories.
         use_area: copy (and require) each annotation's ``area``.
-        iou_type: ``'keypoints'`` or ``'keypoints_crowd'`` (CrowdPose).
 
     Returns:
         A dict with ``info``, ``images``, ``annotations``, ``categories``; an image or an
         annotation (by id) seen in several samples appears once.
     """
-    crowd = iou_type == 'keypoints_crowd'
     images, annotations = {}, {}
     for gt in gt_dicts:
         if gt['img_id'] not in images:
-            image = dict(id=gt['img_id'], width=int(gt['width']), height=int(gt['height']))
-            if crowd:
-                image['crowdIndex'] = gt['crowd_index']
-            images[gt['img_id']] = image
+            images[gt['img_id']] = dict(id=gt['img_id'], width=int(gt['width']),
+                                        height=int(gt['height']))
         for ann in gt['raw_ann_info']:
             # bottom-up samples of images without people carry None
             if ann is not None and ann['id'] not in annotations:
-                annotations[ann['id']] = _coco_annotation(ann, use_area, crowd)
+                annotations[ann['id']] = _coco_annotation(ann, use_area)
     if categories is None:
         category_ids = [ann['category_id'] for ann in annotations.values()] or [1]
         categories = default_categories(category_ids, keypoint_names)

@@ -22,12 +22,10 @@ from ..functional.rescore import SCORE_MODES
 from .utils import to_numpy
 
 NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
-IOU_TYPES = ('keypoints', 'keypoints_crowd')
 
 # names of COCOeval.stats in order, as mmpose reports them
 KEYPOINT_STATS = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5', 'AR .75', 'AR (M)',
                   'AR (L)')
-CROWD_STATS = ('AP', 'AP .5', 'AP .75', 'AR', 'AR .5', 'AR .75', 'AP(E)', 'AP(M)', 'AP(H)')
 
 
 def _keypoint_extent_area(keypoints: np.ndarray) -> float:
@@ -59,8 +57,7 @@ class CocoMetric(BaseMetric):
             ``raw_ann_info`` and ``ori_shape`` of the evaluated samples (then only their
             images and annotations count, and detected-box samples cannot be evaluated).
         use_area: use each annotation's ``area`` as the OKS scale (False for datasets
-            without it, e.g. CrowdPose, AIC).
-        iou_type: ``'keypoints'`` or ``'keypoints_crowd'`` (CrowdPose).
+            without it).
         score_mode: how instances are scored, see
             :func:`pose.evaluation.functional.instance_score`.
         keypoint_score_thr: keypoints at or below this score do not enter the rescoring.
@@ -78,7 +75,6 @@ class CocoMetric(BaseMetric):
     def __init__(self,
                  ann_file: Optional[str] = None,
                  use_area: bool = True,
-                 iou_type: str = 'keypoints',
                  score_mode: str = 'bbox_keypoint',
                  keypoint_score_thr: float = 0.2,
                  nms_mode: str = 'oks_nms',
@@ -90,14 +86,12 @@ class CocoMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         _check_choice('score_mode', score_mode, SCORE_MODES)
         _check_choice('nms_mode', nms_mode, NMS_MODES)
-        _check_choice('iou_type', iou_type, IOU_TYPES)
         if format_only and outfile_prefix is None:
             raise ValueError('format_only=True needs outfile_prefix: results written to a '
                              'temporary directory would be deleted')
         self.ann_file = ann_file
         self.coco = self._load_ann_file(ann_file, format_only)
         self.use_area = use_area
-        self.iou_type = iou_type
         self.score_mode = score_mode
         self.keypoint_score_thr = keypoint_score_thr
         self.nms_mode = nms_mode
@@ -174,8 +168,6 @@ class CocoMetric(BaseMetric):
         gt = dict(img_id=sample['img_id'], height=sample['ori_shape'][0],
                   width=sample['ori_shape'][1], raw_ann_info=anns if isinstance(anns, list)
                   else [anns])
-        if self.iou_type == 'keypoints_crowd':
-            gt['crowd_index'] = sample['crowd_index']
         return gt
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
@@ -206,8 +198,7 @@ class CocoMetric(BaseMetric):
             gts,
             categories=self.dataset_meta.get('CLASSES'),
             keypoint_names=_keypoint_names(self.dataset_meta),
-            use_area=self.use_area,
-            iou_type=self.iou_type)
+            use_area=self.use_area)
         gt_file = f'{outfile_prefix}.gt.json'
         dump(coco_json, gt_file, sort_keys=True, indent=4)
         return COCO(gt_file)
@@ -256,13 +247,13 @@ class CocoMetric(BaseMetric):
         MMLogger.get_current_instance().info(f'Evaluating {self.__class__.__name__}...')
         coco_det = coco_gt.loadRes(res_file)
         sigmas = np.asarray(self.dataset_meta['sigmas'])
-        coco_eval = COCOeval(coco_gt, coco_det, self.iou_type, sigmas, self.use_area)
+        coco_eval = COCOeval(coco_gt, coco_det, 'keypoints', sigmas, self.use_area)
         coco_eval.params.useSegm = None
         coco_eval.evaluate()
         coco_eval.accumulate()
         coco_eval.summarize()
-        names = CROWD_STATS if self.iou_type == 'keypoints_crowd' else KEYPOINT_STATS
-        return OrderedDict((name, float(value)) for name, value in zip(names, coco_eval.stats))
+        return OrderedDict((name, float(value))
+                           for name, value in zip(KEYPOINT_STATS, coco_eval.stats))
 
 
 def _instance(pred: dict, idx: int) -> dict:

@@ -1,9 +1,8 @@
-"""Top-down heatmap head: optional deconvolutions, optional convs, and a final 1x1 conv."""
+"""Top-down heatmap head: a 1x1 conv from the backbone's highest-resolution branch."""
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
@@ -12,44 +11,16 @@ from pose.registry import KEYPOINT_CODECS, MODELS
 from ..utils import flip_heatmaps
 
 
-def _deconv_layers(in_channels: int, channels: Sequence[int],
-                   kernel_sizes: Sequence[int]) -> nn.Module:
-    layers: List[nn.Module] = []
-    for out_channels, k in zip(channels, kernel_sizes):
-        padding, output_padding = {4: (1, 0), 3: (1, 1), 2: (0, 0)}[k]
-        layers += [
-            nn.ConvTranspose2d(in_channels, out_channels, k, stride=2, padding=padding,
-                               output_padding=output_padding, bias=False),
-            nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True)
-        ]
-        in_channels = out_channels
-    return nn.Sequential(*layers) if layers else nn.Identity()
-
-
-def _conv_layers(in_channels: int, channels: Sequence[int],
-                 kernel_sizes: Sequence[int]) -> nn.Module:
-    layers: List[nn.Module] = []
-    for out_channels, k in zip(channels, kernel_sizes):
-        layers += [
-            build_conv_layer(None, in_channels, out_channels, k, padding=(k - 1) // 2),
-            build_norm_layer(dict(type='BN'), out_channels)[1], nn.ReLU(inplace=True)
-        ]
-        in_channels = out_channels
-    return nn.Sequential(*layers) if layers else nn.Identity()
-
-
 @MODELS.register_module()
 class HeatmapHead(BaseModule):
-    """Heatmaps from the last feature map, decoded by a keypoint codec.
-
-    With no deconvolutions and no convs (every published Lite-HRNet config) it is a single
-    ``final_layer`` 1x1 conv with bias, the key the released checkpoints use.
+    """Heatmaps from the last feature map, decoded by a keypoint codec: a single
+    ``final_layer`` 1x1 conv with bias, as every published Lite-HRNet config has it (the
+    original's ``TopdownHeatmapSimpleHead`` with no deconvolutions; the key the released
+    checkpoints use).
 
     Args:
         in_channels: channels of the backbone output.
         out_channels: number of keypoints K.
-        deconv_out_channels, deconv_kernel_sizes: optional stride-2 deconvolutions.
-        conv_out_channels, conv_kernel_sizes: optional convs after them.
         loss: heatmap loss config.
         decoder: keypoint codec config used to decode predictions.
 
@@ -59,32 +30,19 @@ class HeatmapHead(BaseModule):
     def __init__(self,
                  in_channels: int,
                  out_channels: int,
-                 deconv_out_channels: Optional[Sequence[int]] = None,
-                 deconv_kernel_sizes: Optional[Sequence[int]] = None,
-                 conv_out_channels: Optional[Sequence[int]] = None,
-                 conv_kernel_sizes: Optional[Sequence[int]] = None,
                  loss: dict = dict(type='KeypointMSELoss', use_target_weight=True),
                  decoder: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if init_cfg is None:
-            init_cfg = [dict(type='Normal', layer=['Conv2d', 'ConvTranspose2d'], std=0.001),
-                        dict(type='Constant', layer='BatchNorm2d', val=1)]
+            init_cfg = [dict(type='Normal', layer=['Conv2d'], std=0.001)]
         super().__init__(init_cfg)
         self.out_channels = out_channels
-        deconv_out_channels = list(deconv_out_channels or [])
-        self.deconv_layers = _deconv_layers(in_channels, deconv_out_channels,
-                                            deconv_kernel_sizes or [4] * len(deconv_out_channels))
-        in_channels = deconv_out_channels[-1] if deconv_out_channels else in_channels
-        conv_out_channels = list(conv_out_channels or [])
-        self.conv_layers = _conv_layers(in_channels, conv_out_channels,
-                                        conv_kernel_sizes or [3] * len(conv_out_channels))
-        in_channels = conv_out_channels[-1] if conv_out_channels else in_channels
         self.final_layer = nn.Conv2d(in_channels, out_channels, kernel_size=1)
         self.loss_module = MODELS.build(loss)
         self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
 
     def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
-        return self.final_layer(self.conv_layers(self.deconv_layers(feats[-1])))
+        return self.final_layer(feats[-1])
 
     def loss(self, feats: Tuple[Tensor, ...], batch_data_samples: list) -> dict:
         """Heatmap loss against the targets packed by ``GenerateTarget``."""

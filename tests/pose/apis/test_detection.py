@@ -97,6 +97,7 @@ def test_person_class_is_found_by_name():
     assert MMDetPersonDetector(NANO, person_id=1, cfg_options=animals).person_id == 1
 
 
+@pytest.mark.slow
 def test_larger_person_detector_builds():
     detector = MMDetPersonDetector(RTMDET_M)
     assert detector.model.bbox_head.num_classes == 1

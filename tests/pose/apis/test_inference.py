@@ -25,6 +25,7 @@ def _released(state, head_prefix):
             for k, v in state.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('head_prefix', ['keypoint_head.', 'head.'])
 def test_released_formats_load_strictly(tmp_path, trained_state, head_prefix):
     path = tmp_path / 'released.pth'
@@ -44,6 +45,7 @@ def test_checkpoint_of_another_architecture_is_redeployed(tmp_path):
     assert 'Unexpected key(s)' in str(info.value)
 
 
+@pytest.mark.slow
 def test_convert_checkpoint_tool(tmp_path, trained_state):
     src, dst = tmp_path / 'original.pth', tmp_path / 'ours.pth'
     torch.save({'state_dict': _released(trained_state, 'keypoint_head.')}, src)
@@ -91,6 +93,7 @@ def test_deployed_model_predicts_as_the_trained_one(tmp_path, trained_state):
     assert result.keypoints.shape == (1, 17, 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
 def test_runtime_backends_predict_as_pytorch(tmp_path, trained_state, backend):
     path = tmp_path / 'model.pth'

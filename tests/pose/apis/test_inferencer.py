@@ -59,6 +59,7 @@ def count_pose_batches(inferencer: PoseInferencer) -> List[int]:
     return sizes
 
 
+@pytest.mark.slow
 def test_detector_to_pose_on_the_sample_images(pose_checkpoint,
                                                known_box_detector_checkpoint):
     inferencer = PoseInferencer(POSE_CONFIG, pose_checkpoint, NANO,
@@ -143,6 +144,7 @@ class AnnotationBoxes:
         return Detections(boxes, np.ones(len(boxes), np.float32))
 
 
+@pytest.mark.slow
 def test_keypoints_equal_the_test_tools(pose_checkpoint):
     """Ground-truth boxes through the detector interface give exactly the keypoints that
     tools/test.py computes for them (the config's test dataloader and ``test_step``)."""

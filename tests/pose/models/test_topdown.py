@@ -85,6 +85,7 @@ def test_flip_test_on_a_symmetric_input_gives_symmetric_keypoints():
     np.testing.assert_allclose(kpts[valid], mirrored[valid], atol=1e-3)
 
 
+@pytest.mark.slow
 def test_training_iteration_lowers_the_loss_on_a_fixed_batch():
     torch.manual_seed(0)
     model, cfg = build()

@@ -1,4 +1,5 @@
 """seg.apis.init_model: weights-only loading, dataset meta, and the deploy-mode fast path."""
+import pytest
 from pathlib import Path
 
 import torch
@@ -40,6 +41,7 @@ def test_deployed_segmentor_matches_the_trained_one(tmp_path):
     assert result.pred_sem_seg.data.shape == (1, 128, 256)
 
 
+@pytest.mark.slow
 def test_onnxruntime_segmentor_segments_as_pytorch(tmp_path):
     checkpoint = _checkpoint(tmp_path)
     eager = init_model(CONFIG, checkpoint)

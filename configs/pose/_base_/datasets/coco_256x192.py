@@ -82,4 +82,3 @@ test_dataloader = dict(
 val_evaluator = dict(type='CocoMetric',
                      ann_file=data_root + 'annotations/person_keypoints_val2017.json')
 test_evaluator = val_evaluator
-

@@ -61,4 +61,3 @@ test_dataloader = val_dataloader
 
 val_evaluator = dict(type='MpiiPCKAccuracy')
 test_evaluator = val_evaluator
-
