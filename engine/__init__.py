@@ -27,6 +27,7 @@ from .load_image import LoadImage
 from .model_builder import TensorForward, build_model, model_input_shape
 from .output_files import (VideoOutput, check_image_output, refuse_overwriting_inputs,
                            write_image)
+from .quantization import quantize_for_openvino
 from .runner_build import build_runner
 from .runtimes import (BACKENDS, GRAPH_FORMS, RUNTIMES, RuntimeForward, apply_backend,
                        check_backend, export_for_runtime, onnx_max_abs_diff, runtime_session)
@@ -45,7 +46,7 @@ __all__ = [
     'require_checkpoint_fit', 'checkpoint_trust', 'CheckpointError', 'UnsafeCheckpointError',
     'local_checkpoint', 'VideoOutput', 'check_image_output', 'refuse_overwriting_inputs',
     'write_image', 'image_from_file', 'read_image', 'LoadImage', 'init_model',
-    'test_dataset_meta',
+    'test_dataset_meta', 'quantize_for_openvino',
     'AtomicCheckpointHook', 'DeterministicWarnOnlyHook', 'NoCompleteCheckpointError',
     'is_complete_checkpoint', 'resume_checkpoint', 'WorkDirInUseError', 'work_dir_lock'
 ]

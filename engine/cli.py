@@ -30,17 +30,22 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def add_inference_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--device``, ``--trust-checkpoint``, ``--backend`` and ``--threads``, as the demos take
-    them (see :data:`engine.BACKENDS`)."""
+def add_inference_arguments(parser: argparse.ArgumentParser,
+                            default_backend: str = 'pytorch') -> None:
+    """``--device``, ``--trust-checkpoint``, ``--backend``, ``--threads`` and ``--streams``, as
+    the demos take them (see :data:`engine.BACKENDS`)."""
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow checkpoints that need arbitrary unpickling')
-    parser.add_argument('--backend', choices=BACKENDS, default='pytorch',
+    parser.add_argument('--backend', choices=BACKENDS, default=default_backend,
                         help='pytorch (the trained modules), deploy (their inference form: '
-                        'BatchNorm folded), onnxruntime or openvino (the exported graph)')
+                        'BatchNorm folded), onnxruntime or openvino (the exported graph), auto '
+                        f'(the fastest installed); default {default_backend}')
     parser.add_argument('--threads', type=int, default=0,
                         help="the runtime's threads (0: its default)")
+    parser.add_argument('--streams', type=int, default=0,
+                        help="the runtime's concurrent streams, over which the people of a "
+                        'frame are split (0: two per CPU core)')
 
 
 def load_config(args: argparse.Namespace) -> Config:

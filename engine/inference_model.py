@@ -15,7 +15,8 @@ def init_model(config: Union[str, Config],
                cfg_options: Optional[dict] = None,
                trust_checkpoint: bool = False,
                backend: str = 'pytorch',
-               threads: int = 0) -> nn.Module:
+               threads: int = 0,
+               streams: int = 0) -> nn.Module:
     """A pose estimator or a segmentor in eval mode on ``device``, ready to predict.
 
     Built by :func:`build_model`: checkpoints load weights-only and strictly (one of another
@@ -31,6 +32,8 @@ def init_model(config: Union[str, Config],
             exported graph in that runtime (:class:`engine.RuntimeForward`, on the CPU, as the
             model's ``runtime``).
         threads: the runtime's threads (0: its default).
+        streams: a runtime's concurrent streams, over which a batch is split in order (0:
+            two per CPU core; see :class:`engine.RuntimeForward`).
     """
     check_backend(backend)
     model = build_model(config, checkpoint, cfg_options=cfg_options,
@@ -39,7 +42,7 @@ def init_model(config: Union[str, Config],
         model.init_weights()
     if getattr(model, 'dataset_meta', None) is None:
         model.dataset_meta = test_dataset_meta(model.cfg)
-    return apply_backend(model, backend, threads).to(device).eval()
+    return apply_backend(model, backend, threads, streams).to(device).eval()
 
 
 def test_dataset_meta(cfg: Config) -> dict:

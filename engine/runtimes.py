@@ -2,17 +2,20 @@
 a model for inference, for pose and segmentation alike.
 
 Vocabulary (:data:`BACKENDS`): 'pytorch' (the trained modules), 'deploy' (their inference form
-in PyTorch, :func:`litehrnet.deploy.switch_to_deploy`), and the runtimes that run the exported
-ONNX graph: 'onnxruntime' and 'openvino' (:data:`RUNTIMES`). :data:`GRAPH_FORMS` is the one
+in PyTorch, :func:`litehrnet.deploy.switch_to_deploy`), the runtimes that run the exported
+ONNX graph: 'onnxruntime' and 'openvino' (:data:`RUNTIMES`), and 'auto', the fastest of them
+installed. :data:`GRAPH_FORMS` is the one
 place that decides which form of the Lite-HRNet graph each gets (docs/benchmarks.md has the
 measurements behind it). A model takes a runtime through its ``runtime`` attribute, which its
 tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
 ``RuntimeEncoderDecoder``).
 """
 import copy
+import importlib.util
 import os
 import tempfile
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -23,7 +26,8 @@ from litehrnet.deploy import DeployForm, export_onnx, switch_to_deploy
 from .model_builder import TensorForward
 
 RUNTIMES = ('onnxruntime', 'openvino')
-BACKENDS = ('pytorch', 'deploy') + RUNTIMES
+# 'auto': the fastest one installed (:func:`fastest_backend`).
+BACKENDS = ('auto', 'pytorch', 'deploy') + RUNTIMES
 # OpenVINO runs the shuffle-free form about twice as fast as split and shuffle; onnxruntime
 # the split form (its blocked layout reorders around the shuffle-free form's broadcast
 # products); in PyTorch the split form (docs/benchmarks.md).
@@ -36,6 +40,15 @@ GRAPH_FORMS: Dict[str, DeployForm] = {
 Session = Callable[[np.ndarray], np.ndarray]
 
 
+def fastest_backend() -> str:
+    """The fastest backend installed, as measured (docs/benchmarks.md): OpenVINO, then
+    onnxruntime, then the deploy form in PyTorch."""
+    for runtime, module in (('openvino', 'openvino'), ('onnxruntime', 'onnxruntime')):
+        if importlib.util.find_spec(module) is not None:
+            return runtime
+    return 'deploy'
+
+
 def check_backend(backend: str) -> str:
     """``backend`` if it is one of :data:`BACKENDS`, else a ValueError naming the choices."""
     if backend not in BACKENDS:
@@ -43,7 +56,8 @@ def check_backend(backend: str) -> str:
     return backend
 
 
-def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False) -> Session:
+def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False,
+                        streams: int = 1) -> Session:
     """``x -> output`` of the ONNX file ``path`` in onnxruntime's CPU provider: all graph
     optimisations (constant folding, conv/activation fusion, NCHWc layouts on x86),
     ``threads`` intra-op threads (0: one per core), sequential execution (the graph is a
@@ -51,45 +65,102 @@ def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False) -> 
 
     ``spinning`` lets idle worker threads busy-wait for the next call: a little faster alone,
     but they then steal the cores from other work in the same process (such as a PyTorch model
-    timed in turns with this session).
+    timed in turns with this session). With ``streams`` > 1, a batch is split in order over
+    that many sessions that run at once, sharing the threads (see :func:`split_over`).
     """
     import onnxruntime as ort
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry('session.intra_op.allow_spinning', '1' if spinning else '0')
-    session = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
-    name = session.get_inputs()[0].name
-    return lambda x: session.run(None, {name: x})[0]
+
+    def session(threads: int):
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry('session.intra_op.allow_spinning',
+                                         '1' if spinning else '0')
+        created = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
+        name = created.get_inputs()[0].name
+        return lambda x: created.run(None, {name: x})[0]
+
+    if streams <= 1:
+        return session(threads)
+    per_stream = max(1, (threads or os.cpu_count() or 1) // streams)
+    return split_over([session(per_stream) for _ in range(streams)])
 
 
-def openvino_session(path: str, threads: int = 0, spinning: bool = False) -> Session:
-    """``x -> output`` of the ONNX file ``path`` in OpenVINO's CPU plugin, compiled for the
-    latency of one request in float32, with ``threads`` inference threads (0 = OpenVINO's
-    default).
+def split_over(runs: Sequence[Session]) -> Session:
+    """A session that splits a batch, in order, into one contiguous chunk per session of
+    ``runs``, runs them at once on threads (onnxruntime releases the GIL), and concatenates the
+    outputs in the same order; a batch of one runs on the first alone."""
+    pool = ThreadPoolExecutor(len(runs))
 
-    The graph is recompiled for each new input shape (a static shape lets the plugin pick its
-    kernels and memory plan once). ``spinning`` is onnxruntime's setting; OpenVINO has none
-    (its CPU plugin schedules with TBB).
+    def run(x: np.ndarray) -> np.ndarray:
+        if len(x) == 1:
+            return runs[0](x)
+        chunks = np.array_split(x, min(len(runs), len(x)))
+        return np.concatenate(list(pool.map(lambda job: job[0](job[1]), zip(runs, chunks))))
+
+    return run
+
+
+def openvino_session(path: str, threads: int = 0, spinning: bool = False,
+                     streams: int = 1) -> Session:
+    """``x -> output`` of the model ``path`` (ONNX or OpenVINO IR) in OpenVINO's CPU plugin,
+    in float32, with ``threads`` inference threads (0 = OpenVINO's default).
+
+    A batch of one is compiled for the latency of one request. With ``streams`` > 1, a larger
+    batch is split in order into that many contiguous chunks, run as asynchronous requests on
+    as many CPU streams (OpenVINO's throughput mode) and concatenated in order. The graph is
+    compiled once per input shape (a static shape lets the plugin pick its kernels and memory
+    plan once). ``spinning`` is onnxruntime's setting; OpenVINO has none (its CPU plugin
+    schedules with TBB).
     """
     import openvino as ov
     core = ov.Core()
     model = core.read_model(path)
     # f32 explicitly: on CPUs with bfloat16 support the plugin otherwise computes in bfloat16
     # (differences of 1e-3 relative), which a backend meant to equal PyTorch must not do.
-    config = {'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'}
+    latency = {'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'}
     if threads:
-        config['INFERENCE_NUM_THREADS'] = threads
-    compiled: Dict[Tuple[int, ...], object] = {}
+        latency['INFERENCE_NUM_THREADS'] = threads
+    throughput = dict(latency, PERFORMANCE_HINT='THROUGHPUT', NUM_STREAMS=streams)
+    compiled: Dict[tuple, object] = {}
+
+    def compiled_for(key: tuple, config: dict):
+        """The model compiled for input shape ``key`` (its last four entries)."""
+        if key not in compiled:
+            shaped = model.clone()
+            shaped.reshape({shaped.input(0).get_any_name(): list(key[-4:])})
+            compiled[key] = core.compile_model(shaped, 'CPU', config)
+        return compiled[key]
+
+    requests: Dict[Tuple[int, ...], object] = {}
+    queues: Dict[Tuple[int, ...], object] = {}
+
+    def request_for(shape: Tuple[int, ...]):
+        if shape not in requests:
+            requests[shape] = compiled_for(shape, latency).create_infer_request()
+        return requests[shape]
+
+    def queue_for(shape: Tuple[int, ...]):
+        if shape not in queues:
+            queue = ov.AsyncInferQueue(compiled_for(('streams', ) + shape, throughput), streams)
+            # userdata: (the call's output list, the chunk's index in it)
+            queue.set_callback(lambda request, slot: slot[0].__setitem__(
+                slot[1], request.get_output_tensor(0).data.copy()))
+            queues[shape] = queue
+        return queues[shape]
 
     def run(x: np.ndarray) -> np.ndarray:
-        if x.shape not in compiled:
-            shaped = model.clone()
-            shaped.reshape({shaped.input(0).get_any_name(): list(x.shape)})
-            compiled[x.shape] = core.compile_model(shaped, 'CPU', config).create_infer_request()
-        return compiled[x.shape].infer({0: x})[0].copy()
+        if streams <= 1 or len(x) == 1:
+            return request_for(x.shape).infer({0: x})[0].copy()
+        chunks = np.array_split(x, min(streams, len(x)))
+        outputs: List[Optional[np.ndarray]] = [None] * len(chunks)
+        for index, chunk in enumerate(chunks):
+            queue_for(chunk.shape).start_async({0: chunk}, (outputs, index))
+        for queue in queues.values():
+            queue.wait_all()
+        return np.concatenate(outputs)
 
     return run
 
@@ -97,12 +168,13 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False) -> Ses
 SESSIONS = dict(onnxruntime=onnxruntime_session, openvino=openvino_session)
 
 
-def runtime_session(path: str, runtime: str, threads: int = 0,
-                    spinning: bool = False) -> Session:
-    """A session of ``runtime`` (one of :data:`RUNTIMES`) on the ONNX file ``path``."""
+def runtime_session(path: str, runtime: str, threads: int = 0, spinning: bool = False,
+                    streams: int = 1) -> Session:
+    """A session of ``runtime`` (one of :data:`RUNTIMES`) on the model file ``path``; with
+    ``streams`` > 1, batches are split in order over that many concurrent streams."""
     if runtime not in SESSIONS:
         raise ValueError(f'unknown runtime {runtime!r}; choose from {", ".join(RUNTIMES)}')
-    return SESSIONS[runtime](path, threads=threads, spinning=spinning)
+    return SESSIONS[runtime](path, threads=threads, spinning=spinning, streams=streams)
 
 
 def export_for_runtime(model: nn.Module, runtime: str, size: Tuple[int, int], path: str,
@@ -125,16 +197,20 @@ class RuntimeForward:
         model: the PyTorch model (copied: later changes to it are not seen).
         runtime: one of :data:`RUNTIMES`.
         threads: the runtime's threads (0: its default).
+        streams: a batch (the people of a frame) is split in order over this many concurrent
+            streams (0: two per CPU core, the fastest measured at batch 32 on 2 cores,
+            docs/benchmarks.md; a batch of one is always one request, for latency).
         workdir: where the ONNX files go (default: a new temporary directory).
     """
 
-    def __init__(self, model: nn.Module, runtime: str, threads: int = 0,
+    def __init__(self, model: nn.Module, runtime: str, threads: int = 0, streams: int = 0,
                  workdir: Optional[str] = None) -> None:
         if runtime not in SESSIONS:
             raise ValueError(f'unknown runtime {runtime!r}; choose from {", ".join(RUNTIMES)}')
         self.model = copy.deepcopy(model).cpu().eval()
         self.runtime = runtime
         self.threads = threads
+        self.streams = streams or 2 * (os.cpu_count() or 1)
         self.workdir = workdir or tempfile.mkdtemp(prefix=f'litehrnet_{runtime}_')
         self._sessions: Dict[Tuple[int, int], Session] = {}
 
@@ -142,7 +218,8 @@ class RuntimeForward:
         if size not in self._sessions:
             path = os.path.join(self.workdir, f'model_{size[0]}x{size[1]}.onnx')
             export_for_runtime(self.model, self.runtime, size, path)
-            self._sessions[size] = runtime_session(path, self.runtime, self.threads)
+            self._sessions[size] = runtime_session(path, self.runtime, self.threads,
+                                                   streams=self.streams)
         return self._sessions[size]
 
     def __call__(self, x: Tensor) -> Tensor:
@@ -152,23 +229,26 @@ class RuntimeForward:
         return torch.from_numpy(out).to(x.device)
 
 
-def apply_backend(model: nn.Module, backend: str, threads: int = 0) -> nn.Module:
+def apply_backend(model: nn.Module, backend: str, threads: int = 0,
+                  streams: int = 0) -> nn.Module:
     """``model`` (a pose estimator or a segmentor in eval mode) computing with ``backend``:
     unchanged for 'pytorch', converted in place to its deploy form for 'deploy' (it can no
-    longer train), or with a :class:`RuntimeForward` as its ``runtime`` for a runtime.
+    longer train), or with a :class:`RuntimeForward` (``threads``, ``streams``) as its
+    ``runtime`` for a runtime.
 
     Raises:
         ValueError: an unknown backend, or a runtime for a model without a ``runtime``
             attribute.
     """
-    check_backend(backend)
+    if check_backend(backend) == 'auto':
+        backend = fastest_backend()
     if backend == 'deploy':
         return switch_to_deploy(model, form=GRAPH_FORMS['deploy'])
     if backend in RUNTIMES:
         if not hasattr(model, 'runtime'):
             raise ValueError(f'{type(model).__name__} takes no runtime (it has no `runtime` '
                              'attribute that its tensor forward consults)')
-        model.runtime = RuntimeForward(model, backend, threads)
+        model.runtime = RuntimeForward(model, backend, threads, streams)
     return model
 
 

@@ -17,7 +17,7 @@ from ..model_builder import TensorForward
 from ..runtimes import (BACKENDS as RUNTIME_BACKENDS, GRAPH_FORMS, RUNTIMES, apply_backend,
                         export_for_runtime, runtime_session)
 
-BACKENDS = RUNTIME_BACKENDS + ('compile',)
+BACKENDS = tuple(b for b in RUNTIME_BACKENDS if b != 'auto') + ('compile',)
 
 
 @dataclass
@@ -62,23 +62,25 @@ def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
                             f'{time.perf_counter() - start:.0f} s')
 
 
-def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int) -> Candidate:
+def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int,
+             streams: int) -> Candidate:
     path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
     export_for_runtime(model, runtime, tuple(x.shape[-2:]), path)
     # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
-    run = runtime_session(path, runtime, threads=threads, spinning=False)
+    run = runtime_session(path, runtime, threads=threads, spinning=False, streams=streams)
     x_cpu = x.cpu().numpy()
     form = 'shuffle-free Lite stages' if GRAPH_FORMS[runtime].shuffle_free else \
         'split and shuffle'
-    note = f'{form}, {threads or "default"} threads, no spinning, {path}'
+    note = (f'{form}, {threads or "default"} threads, {streams} stream(s), no spinning, '
+            f'{path}')
     return Candidate(lambda: run(x_cpu), lambda: torch.from_numpy(run(x_cpu)), note)
 
 
 def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
-              channels_last: bool = False) -> Candidate:
+              channels_last: bool = False, streams: int = 1) -> Candidate:
     """The ``backend`` version of ``model`` (a pose or segmentation model in eval mode) on the
     batch ``x``; ``model`` itself is left unchanged. ``channels_last`` (deploy, compile) stores
-    weights and inputs channels-last."""
+    weights and inputs channels-last; a runtime splits the batch over ``streams``."""
     if backend == 'pytorch':
         return _torch_candidate(TensorForward(model), x, 'our modules, as trained')
     if backend == 'deploy':
@@ -88,5 +90,5 @@ def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
     if backend == 'compile':
         return _compiled(model, x, channels_last)
     if backend in RUNTIMES:
-        return _runtime(model, x, backend, threads)
+        return _runtime(model, x, backend, threads, streams)
     raise ValueError(f'unknown backend {backend!r}; choose from {", ".join(BACKENDS)}')

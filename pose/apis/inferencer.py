@@ -25,7 +25,7 @@ from .detection import Detections, Detector, MMDetPersonDetector
 from .inference import inference_topdown, init_model
 from .results import FrameResult
 from .smoothing import KeypointSmoother
-from .sources import Frame, FrameSource, open_source
+from .sources import Frame, FrameSource, open_source, prefetched
 from .tracking import IoUTracker, bbox_from_keypoints
 
 STAGES = ('decode', 'detection', 'pose', 'drawing')
@@ -72,7 +72,8 @@ class PoseInferencer:
         det_config, det_checkpoint: an mmdet 3.x detector (see
             :class:`pose.apis.detection.MMDetPersonDetector`); without one, people are the
             boxes passed to the call, else the whole frame.
-        device, backend, threads: see :func:`pose.apis.init_model` (the detector runs in
+        device, backend, threads, streams: see :func:`pose.apis.init_model` (the people of a
+            frame are one batch, split over a runtime's streams in order; the detector runs in
             PyTorch on ``device``).
         detector: any :data:`pose.apis.detection.Detector` instead of ``det_config``.
         det_interval: in videos, run the detector on every ``det_interval``-th frame only
@@ -101,6 +102,7 @@ class PoseInferencer:
                  backend: str = 'pytorch',
                  threads: int = 0,
                  *,
+                 streams: int = 0,
                  detector: Optional[Detector] = None,
                  det_interval: int = 1,
                  person_id: Optional[int] = None,
@@ -119,7 +121,7 @@ class PoseInferencer:
             raise ValueError(f'det_interval must be at least 1, got {det_interval}')
         self.pose_model = init_model(
             pose_config, pose_checkpoint and local_checkpoint(pose_checkpoint), device,
-            pose_cfg_options, trust_checkpoint, backend, threads)
+            pose_cfg_options, trust_checkpoint, backend, threads, streams)
         self.scope = self.pose_model.cfg.get('default_scope', 'pose')
         if det_config is not None:
             detector = MMDetPersonDetector(det_config, det_checkpoint, device, person_id,
@@ -152,7 +154,7 @@ class PoseInferencer:
         self.times = StageTimes()
         state = _VideoState(IoUTracker(), self._smoother(), source.fps) \
             if source.is_video else None
-        frames = iter(source)
+        frames = prefetched(iter(source)) if source.is_video else iter(source)
         while True:
             with self._timed('decode'):
                 frame = next(frames, None)

@@ -8,8 +8,10 @@ follow each other in time, which lets the inferencer reuse the previous frame's 
 """
 import os
 import os.path as osp
+import queue
 import re
 import stat
+import threading
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -150,6 +152,44 @@ class VideoFrames(FrameSource):
             self._capture.release()
         if index == 0:
             raise ValueError(f'no frame could be read from {self.name}')
+
+
+def prefetched(frames: Iterator[Frame], depth: int = 2) -> Iterator[Frame]:
+    """``frames``, decoded ahead on a thread while the caller works on the previous ones, as
+    video tools do (OpenCV releases the GIL while it decodes). At most ``depth`` frames wait;
+    an error of the source is raised where its frame would have come; the thread stops when
+    the caller stops iterating."""
+    done = object()
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def decode() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        waiting.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put(done)
+        except BaseException as error:  # handed to the caller
+            waiting.put(error)
+
+    thread = threading.Thread(target=decode, name='frame-decoder', daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = waiting.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
 
 
 def image_files(folder: str) -> List[str]:

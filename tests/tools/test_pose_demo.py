@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import pose.apis.inferencer
+from engine.runtimes import fastest_backend
 from pose.apis import init_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,8 +93,18 @@ def images(tmp_path) -> Path:
 
 
 def run(monkeypatch, *args) -> None:
-    monkeypatch.setattr(sys, 'argv', ['pose_demo.py', *map(str, args)])
+    """The demo with ``args``; in PyTorch unless a backend is given (the known heatmaps replace
+    the PyTorch head's forward)."""
+    backend = [] if '--backend' in args else ['--backend', 'pytorch']
+    monkeypatch.setattr(sys, 'argv', ['pose_demo.py', *map(str, args), *backend])
     pose_demo.main()
+
+
+def test_the_default_backend_is_the_fastest_installed(monkeypatch):
+    monkeypatch.setattr(sys, 'argv', ['pose_demo.py', 'cfg.py', 'ckpt.pth', '--input', 'x.jpg',
+                                      '--out-dir', 'out'])
+    assert pose_demo.parse_args().backend == 'auto'
+    assert fastest_backend() == 'openvino'  # installed by make install
 
 
 def keypoints_in_image(box_xyxy) -> Dict[int, Tuple[float, float]]:

@@ -1,7 +1,8 @@
 """Throughput of a pose or segmentation model, against the original implementation.
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
-        [--backend pytorch|deploy|onnxruntime|openvino|compile|all ...] [--channels-last]
+        [--backend pytorch|deploy|onnxruntime|openvino|compile|all ...] [--streams S]
+        [--channels-last]
         [--train] [--data [train|test]] [--shape H W] [--device cpu|cuda] [--runs R]
         [--warmup W] [--settle K] [--budget S]
 
@@ -10,8 +11,10 @@ backends and of the reference eager model -- the same weights and head, with the
 ``litehrnet.reference`` (the original implementation: original module order, no
 folding) -- timed in turns in this process, each timed call after ``--settle`` untimed calls of
 the same backend (so that none is timed while the previous one's threads still spin on the
-cores). Prints img/s and ms per batch (median, IQR, min, max), and for each backend the ratio of
-medians and the largest output difference from our PyTorch model. The backends are the runtime
+cores). Prints img/s and ms per batch (median, IQR, min, max), the multiply-accumulates of the
+convolutions and matrix products done per second (mmengine's FlopAnalyzer count; the figure
+that compares with dense models), and for each backend the ratio of medians and the largest
+output difference from our PyTorch model. The backends are the runtime
 layer's (``engine.BACKENDS``: pytorch, deploy, onnxruntime and openvino, each runtime running
 the graph form ``engine.GRAPH_FORMS`` gives it) and ``torch.compile`` of the deploy form.
 
@@ -38,10 +41,11 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 
-from engine import build_model, model_input_shape
+from engine import TensorForward, build_model, model_input_shape
 from engine.benchmark import (BACKENDS, Timings, candidate, gradient_difference, ratio_line,
                               reference_candidate, samples_per_second, time_alternating,
                               training_pair)
+from litehrnet.complexity import standard_macs
 
 # The package of each task scope, which makes its synthetic training batches.
 TASK_PACKAGES = {'pose': 'pose', 'mmseg': 'seg'}
@@ -62,6 +66,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--backend', nargs='+', choices=BACKENDS + ('all', ), default=['pytorch'],
                         help='one or more backends, timed in turns with the reference in one '
                         'run; all: every backend')
+    parser.add_argument('--streams', type=int, default=1,
+                        help='onnxruntime/openvino: split the batch over this many concurrent '
+                        'streams')
     parser.add_argument('--channels-last', action='store_true',
                         help='deploy/compile: channels-last weights and inputs')
     parser.add_argument('--train', action='store_true', help='time training steps')
@@ -104,15 +111,21 @@ def bench_inference(args: argparse.Namespace, model, shape) -> None:
                     generator=torch.Generator().manual_seed(0)).to(args.device)
     reference = reference_candidate(model, x)
     ours = {backend: candidate(backend, model, x, threads=args.threads,
-                               channels_last=args.channels_last) for backend in args.backend}
+                               channels_last=args.channels_last, streams=args.streams)
+            for backend in args.backend}
     plain = candidate('pytorch', model, x).output()
     diffs = {backend: (c.output() - plain).abs().max().item() for backend, c in ours.items()}
     timings = time_alternating({'reference': reference.run,
                                 **{backend: c.run for backend, c in ours.items()}},
                                args.device, args.warmup, args.runs, args.budget, args.settle)
+    macs = args.batch_size * standard_macs(TensorForward(model), x[:1].cpu())
     print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
     for backend, c in ours.items():
         print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
+    for name in ('reference', *ours):
+        label = 'reference eager' if name == 'reference' else name
+        print(f'  {label}: {macs / timings[name].median / 1e9:.1f} GMAC/s of conv and matrix '
+              f'work ({macs / args.batch_size / 1e6:.0f}M MACs per image)')
     for backend in ours:
         print(f'  {ratio_line(backend, timings[backend], timings["reference"])}; '
               f'max |{backend} - pytorch| = {diffs[backend]:.2e}')

@@ -3,7 +3,7 @@ top-down pose, as ``tools/demo/pose_demo.py`` runs them (drawing and writing off
 
     python tools/analysis/benchmark_pipeline.py [--pose-config CFG] [--det-config CFG]
         [--people 1 5] [--backend pytorch deploy onnxruntime] [--det-interval 1 5]
-        [--frames 40] [--repeats 3] [--threads 2] [--size 640 480] [--no-flip]
+        [--frames 40] [--repeats 3] [--threads 2] [--streams S] [--size 640 480] [--no-flip]
 
 The video is made from the bundled COCO sample: a picture with ``--people`` annotated persons
 (1: 000000000785.jpg, 5: 000000196141.jpg) resized to ``--size``, repeated ``--frames`` times,
@@ -52,6 +52,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--frames', type=int, default=40)
     parser.add_argument('--repeats', type=int, default=3, help='timed passes; the fastest counts')
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--streams', type=int, default=0,
+                        help="the pose runtime's streams (0: PoseInferencer's default)")
     parser.add_argument('--size', type=int, nargs=2, default=[640, 480], metavar=('W', 'H'))
     parser.add_argument('--no-flip', action='store_true',
                         help='turn the flip test off (the config has it on)')
@@ -130,7 +132,8 @@ def main() -> None:
                                   for n in args.people}
         # kpt_thr -inf: every keypoint of the untrained model places the next box
         inferencers = {backend: FollowingAnnotatedPeople(
-            args.pose_config, backend=backend, threads=args.threads, kpt_thr=-np.inf,
+            args.pose_config, backend=backend, threads=args.threads, streams=args.streams,
+            kpt_thr=-np.inf,
             pose_cfg_options=options) for backend in args.backend}
         for people, backend, interval in itertools.product(args.people, args.backend,
                                                            args.det_interval):

@@ -6,7 +6,8 @@
          [--bbox-thr 0.3] [--nms-thr 0.3] [--max-people N] [--det-cat-id ID]]
         [--det-file DETS.json --det-ann-file ANN.json]
         [--out-dir DIR] [--save-json] [--show] [--smooth] [--draw-bbox] [--kpt-thr 0.3]
-        [--backend pytorch|deploy|onnxruntime|openvino] [--threads N] [--device cpu]
+        [--backend auto|pytorch|deploy|onnxruntime|openvino] [--threads N] [--streams S]
+        [--device cpu]
 
 People: an mmdet detector (``--det-config``, its weights ``--det-checkpoint``, a file or URL,
 by default the config's ``load_from``); or boxes from a COCO-format detection file
@@ -73,7 +74,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--smooth', action='store_true',
                         help='videos: One-Euro smoothing of the keypoints over time')
     parser.add_argument('--draw-bbox', action='store_true', help='draw the person boxes too')
-    add_inference_arguments(parser)
+    add_inference_arguments(parser, default_backend='auto')
     args = parser.parse_args()
     if bool(args.det_file) != bool(args.det_ann_file):
         parser.error('--det-file and --det-ann-file go together')
@@ -169,7 +170,8 @@ def build_inferencer(args: argparse.Namespace) -> PoseInferencer:
                   file=sys.stderr)
     return PoseInferencer(
         args.config, args.checkpoint, args.det_config, det_checkpoint, device=args.device,
-        backend=args.backend, threads=args.threads, det_interval=args.det_interval,
+        backend=args.backend, threads=args.threads, streams=args.streams,
+        det_interval=args.det_interval,
         person_id=args.det_cat_id, bbox_thr=args.bbox_thr, nms_thr=args.nms_thr,
         max_people=args.max_people, kpt_thr=args.kpt_thr, smooth=args.smooth,
         trust_checkpoint=args.trust_checkpoint)
@@ -300,6 +302,7 @@ def report_skipped(source: FrameSource) -> None:
         if len(skipped) == total:
             raise ValueError(f'cannot read image {skipped[0][0]}: {skipped[0][1]} (no image of '
                              f'{source.name} could be read)')
+
 
 if __name__ == '__main__':
     main()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pose.apis import open_source
-from pose.apis.sources import ArraySource, ImageFiles, VideoFrames
+from pose.apis.sources import ArraySource, Frame, ImageFiles, VideoFrames, prefetched
 
 SAMPLES = Path(__file__).resolve().parents[3] / 'data/samples/coco'
 
@@ -58,3 +58,21 @@ def test_bad_inputs_are_named(tmp_path):
     (unreadable / 'a.png').write_bytes(b'\x89PNG\r\n\x1a\n cut short')
     with pytest.raises(ValueError, match=re.escape(f'cannot read image {unreadable}/a.png')):
         list(open_source(str(unreadable)))
+
+
+def test_prefetched_frames_come_in_order_and_errors_where_they_happen():
+    def frames(error_at=None):
+        for index in range(6):
+            if index == error_at:
+                raise ValueError(f'frame {index} is corrupt')
+            yield Frame(index, np.zeros((2, 2, 3), np.uint8), str(index))
+
+    assert [f.index for f in prefetched(frames())] == list(range(6))
+    seen = []
+    with pytest.raises(ValueError, match='frame 3 is corrupt'):
+        for frame in prefetched(frames(error_at=3)):
+            seen.append(frame.index)
+    assert seen == [0, 1, 2]
+    stream = prefetched(frames())
+    assert next(stream).index == 0
+    stream.close()  # the caller stops: the decoding thread ends too
