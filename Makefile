@@ -35,6 +35,7 @@ $(STAMP): $(REQUIREMENTS)
 	$(PIP) install --no-build-isolation --no-deps -e . || $(call fail,installing this project)
 	@$(PY) -c "import mmcv.ops, mmseg.models, mmdet.models, xtcocotools.coco, litehrnet, engine, pose, seg" \
 		|| $(call fail,the import check)
+	@$(PY) tools/misc/check_installed_versions.py || $(call fail,the check of the installed versions)
 	@touch $(STAMP)
 
 # Every lane (pytest.ini: unit, subprocess, distributed, slow); the 15 slowest tests at the end.

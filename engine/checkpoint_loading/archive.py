@@ -91,8 +91,8 @@ def _read_zip(file: IO[bytes], size: int, restore: Restore) -> Any:
     byte_order = records.get(prefix + 'byteorder')
     if byte_order is not None and \
             _record(file, size, byte_order).decode('ascii', 'replace') != sys.byteorder:
-        raise Damaged(f'its tensors are in the byte order of another machine, which is read '
-                      f'only on such a machine')
+        raise Damaged('its tensors are in the byte order of another machine, which is read '
+                      'only on such a machine')
 
     budget = TensorBudget()
     storages: Dict[str, Storage] = {}

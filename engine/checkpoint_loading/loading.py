@@ -18,7 +18,7 @@ import os
 import stat
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import IO, Any, Callable, Iterator, Optional, Union
+from typing import IO, Any, Callable, ContextManager, Iterator, Optional, Union
 
 import torch
 from mmengine.logging import print_log
@@ -108,8 +108,10 @@ def _load_trusted(path: str, map_location: MapLocation) -> Any:
         raise CheckpointError(path, f'{type(error).__name__}: {str(error)[:500]}') from error
 
 
-def _restorer(map_location: MapLocation) -> Callable[[torch.UntypedStorage, str],
-                                                      torch.UntypedStorage]:
+Restore = Callable[[torch.UntypedStorage, str], torch.UntypedStorage]
+
+
+def _restorer(map_location: MapLocation) -> Restore:
     """``torch.load``'s rule for ``map_location``: None keeps each storage's recorded
     location, a device or string moves all, a dict maps locations, a function decides."""
     def default(storage: torch.UntypedStorage, location: str) -> torch.UntypedStorage:
@@ -131,7 +133,7 @@ def _restorer(map_location: MapLocation) -> Callable[[torch.UntypedStorage, str]
     return restore
 
 
-def full_unpickling_environment() -> 'contextmanager':
+def full_unpickling_environment() -> ContextManager[None]:
     """torch's switch for full unpickling of ``torch.load`` calls that leave
     ``weights_only`` unset (mmengine's), for files the user trusts."""
     return _environment(_FORCE_FULL_UNPICKLING, '1')

@@ -1,13 +1,13 @@
 """Convolutions re-indexed for feature maps whose channels are stored out of order, or padded.
 
 In the shuffle-free deploy form (:class:`.deploy_form.DeployForm`) channels are never moved:
-after a channel shuffle, physical channel ``p`` simply holds logical channel ``order[p]``. A
-map may also carry padding channels (``order[p] == -1``, always zero), so that its width is a
-multiple of a SIMD block: onnxruntime keeps only such convolutions in its blocked (NCHWc) layout, and converts the
-layout back and forth around every other one. Every consumer is rebuilt to read and write
-physical channels: dense convs gather their weight's input columns and output rows, depthwise
-convs their per-channel filters; padding gets zero weights. The copies are exact (indexing
-only).
+after a channel shuffle, physical channel ``p`` simply holds logical channel ``order[p]``. A map
+may also carry padding channels (``order[p] == -1``, always zero), so that its width is a
+multiple of a SIMD block: onnxruntime keeps only such convolutions in its blocked (NCHWc)
+layout, and converts the layout back and forth around every other one. Every consumer is rebuilt
+to read and write physical channels: dense convs gather their weight's input columns and output
+rows, depthwise convs their per-channel filters; padding gets zero weights. The copies are exact
+(indexing only).
 """
 from typing import List, Optional, Tuple
 

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from ..backbone import LiteHRNet
 from ..modules import (ConditionalChannelWeighting, IterativeHead, LiteHRModule, ShuffleUnit,
-                      Stem, UpsampleFuse)
+                       Stem, UpsampleFuse)
 
 
 def _shuffle(x: Tensor, groups: int) -> Tensor:

@@ -1,6 +1,7 @@
 """checkpoint_mismatches reads a checkpoint as mmengine loads it and lists what would not load;
 require_checkpoint_fit refuses it unless partial loading is allowed."""
 import logging
+import re
 
 import pytest
 import torch
@@ -56,10 +57,12 @@ def test_refused_unless_partial_loading_is_allowed(caplog):
     with pytest.raises(CheckpointMismatchError) as error:
         require_checkpoint_fit(net, 'ckpt.pth', state, False, logging.getLogger('test'))
     message = str(error.value)
-    assert message.startswith('checkpoint ckpt.pth does not fit the model of this config '
-                              '(12 mismatching weights)')
-    assert message.count('not in the model: extra.') == 10 and '... and 2 more' in message
+    assert message.startswith('checkpoint ckpt.pth ')
+    assert 'does not fit' in message and '(12 mismatching weights)' in message
+    assert 'not in the model' in message
+    assert len(re.findall(r'\bextra\.\d+\b', message)) == 10 and '... and 2 more' in message
     assert '--allow-partial-load' in message
     with caplog.at_level(logging.WARNING, logger='test'):
         require_checkpoint_fit(net, 'ckpt.pth', state, True, logging.getLogger('test'))
-    assert 'loading only the weights that fit' in caplog.text
+    assert 'ckpt.pth' in caplog.text and '(12 mismatching weights)' in caplog.text
+    assert '--allow-partial-load: loading only' in caplog.text

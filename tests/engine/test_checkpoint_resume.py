@@ -52,7 +52,7 @@ def test_an_incomplete_last_checkpoint_falls_back_to_the_newest_complete_one(tmp
     record(tmp_path, '' if damage == 'empty record' else last)
     checkpoint, note = resume_checkpoint(str(tmp_path))
     assert checkpoint == str(newest_complete) != str(older)
-    assert note.endswith(f'resuming from {newest_complete}, the newest complete checkpoint')
+    assert f'resuming from {newest_complete}' in note and 'newest complete' in note
     if damage != 'empty record':
         assert f'names {last}, which is {"missing" if damage == "missing" else "incomplete"}' \
             in note

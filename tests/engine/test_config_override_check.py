@@ -15,22 +15,25 @@ def cfg() -> Config:
     return Config.fromfile(POSE)
 
 
-@pytest.mark.parametrize('key,message', [
-    ('optim_wraper.optimizer.lr', "the config has no key 'optim_wraper'; did you mean "
-                                  "'optim_wrapper'?"),
-    ('train_cfg.max_epoch', "train_cfg has no key 'max_epoch'; did you mean 'max_epochs'"),
-    ('train_dataloader.batchsize', "train_dataloader has no key 'batchsize'; did you mean "
-                                   "'batch_size'?"),
-    ('randomness.seeds', "randomness has no key 'seeds'; did you mean 'seed'?"),
-    ('param_scheduler.5.end', 'param_scheduler is a list of 2 item(s); '),
-    ('env_cfg.network.timeout', "env_cfg has no key 'network' (its keys: cudnn_benchmark, "
-                                "dist_cfg, mp_cfg), and adding a section nobody reads"),
+@pytest.mark.parametrize('key,facts', [
+    # (where the walk stopped, the unknown key, the problem, the close match)
+    ('optim_wraper.optimizer.lr', ('the config', "no key 'optim_wraper'", 'did you mean',
+                                   "'optim_wrapper'")),
+    ('train_cfg.max_epoch', ('train_cfg has', "no key 'max_epoch'", 'did you mean',
+                             "'max_epochs'")),
+    ('train_dataloader.batchsize', ('train_dataloader has', "no key 'batchsize'",
+                                    'did you mean', "'batch_size'")),
+    ('randomness.seeds', ('randomness has', "no key 'seeds'", 'did you mean', "'seed'")),
+    ('param_scheduler.5.end', ('param_scheduler', 'list of 2 item(s)', "'5'")),
+    ('env_cfg.network.timeout', ('env_cfg has', "no key 'network'",
+                                 'cudnn_benchmark, dist_cfg, mp_cfg', 'nobody reads')),
 ])
-def test_misspelt_keys_are_refused_naming_the_key_and_the_close_match(cfg, key, message):
+def test_misspelt_keys_are_refused_naming_the_key_and_the_close_match(cfg, key, facts):
     with pytest.raises(UnknownConfigKeyError) as error:
         check_override_keys(cfg, {key: 1})
     assert str(error.value).startswith(f'--cfg-options {key}: ')
-    assert message in str(error.value)
+    for fact in facts:
+        assert fact in str(error.value)
 
 
 @pytest.mark.parametrize('key', [
@@ -54,10 +57,12 @@ def test_a_wrapped_dataset_s_pipeline_is_named_where_it_is():
     seg = Config.fromfile(SEG)
     with pytest.raises(UnknownConfigKeyError) as error:
         check_override_keys(seg, {'train_dataloader.dataset.pipeline.0.skip_corrupt': True})
-    assert str(error.value) == (
-        "--cfg-options train_dataloader.dataset.pipeline.0.skip_corrupt: "
-        "train_dataloader.dataset has no key 'pipeline' (its keys: dataset, hint, type); did "
-        "you mean train_dataloader.dataset.dataset.pipeline.0.skip_corrupt?")
+    message = str(error.value)
+    assert message.startswith('--cfg-options train_dataloader.dataset.pipeline.0.skip_corrupt: ')
+    assert "train_dataloader.dataset has no key 'pipeline'" in message
+    assert 'dataset, hint, type' in message  # the wrapper's keys
+    assert 'did you mean' in message
+    assert message.endswith(' train_dataloader.dataset.dataset.pipeline.0.skip_corrupt?')
     check_override_keys(seg, {'train_dataloader.dataset.dataset.pipeline.0.skip_corrupt': True})
 
 
@@ -71,10 +76,12 @@ def test_a_new_dict_argument_is_not_taken_for_a_wrapped_one(cfg):
 
 
 def test_a_list_index_under_a_new_argument_is_refused(cfg):
-    with pytest.raises(UnknownConfigKeyError, match=(
-            r"model.backbone has no key 'stages' \(its keys: .*\), so there is no list to "
-            r'index in model.backbone.stages.0.with_cp')):
+    with pytest.raises(UnknownConfigKeyError) as error:
         check_override_keys(cfg, {'model.backbone.stages.0.with_cp': True})
+    message = str(error.value)
+    assert "model.backbone has no key 'stages'" in message
+    assert 'no list to index' in message
+    assert message.endswith(' model.backbone.stages.0.with_cp')
 
 
 def test_checking_does_not_change_the_config(cfg):
@@ -83,23 +90,26 @@ def test_checking_does_not_change_the_config(cfg):
     assert cfg.pretty_text == before
 
 
-@pytest.mark.parametrize('config, key, message', [
+@pytest.mark.parametrize('config, key, facts', [
     # CheckpointHook keeps unknown arguments for the save: the run would die an epoch later
     (POSE, 'default_hooks.checkpoint.max_keep_ckpt',
-     "CheckpointHook (default_hooks.checkpoint) takes no argument 'max_keep_ckpt'; did "
-     "you mean 'max_keep_ckpts'?"),
-    (POSE, 'work_dri', "the config has no key 'work_dri'; did you mean 'work_dir'?"),
-    (POSE, 'nobody_reads_this', "the config has no key 'nobody_reads_this', and the Runner"),
+     ('CheckpointHook (default_hooks.checkpoint)', "no argument 'max_keep_ckpt'",
+      'did you mean', "'max_keep_ckpts'")),
+    (POSE, 'work_dri', ('the config', "no key 'work_dri'", 'did you mean', "'work_dir'")),
+    (POSE, 'nobody_reads_this', ('the config', "no key 'nobody_reads_this'",
+                                 'Runner reads no')),
     # mmseg's IoUMetric swallows unknown arguments
     (SEG, 'test_evaluator.iou_metric',
-     "IoUMetric (test_evaluator) takes no argument 'iou_metric'; did you mean 'iou_metrics'?"),
+     ('IoUMetric (test_evaluator)', "no argument 'iou_metric'", 'did you mean',
+      "'iou_metrics'")),
     (POSE, 'model.backbone.with_checkpoint',
-     "LiteHRNet (model.backbone) takes no argument 'with_checkpoint'"),
+     ('LiteHRNet (model.backbone)', "no argument 'with_checkpoint'")),
 ])
-def test_arguments_are_checked_against_what_the_dict_builds(config, key, message):
+def test_arguments_are_checked_against_what_the_dict_builds(config, key, facts):
     with pytest.raises(UnknownConfigKeyError) as error:
         check_override_keys(Config.fromfile(config), {key: 1})
-    assert message in str(error.value)
+    for fact in facts:
+        assert fact in str(error.value)
 
 
 @pytest.mark.parametrize('config, key', [

@@ -11,6 +11,11 @@ import torch
 NO_VALIDATION = ['val_cfg=None', 'val_dataloader=None', 'val_evaluator=None']
 
 
+def lines_with(text, *facts):
+    """The lines of ``text`` that hold every one of ``facts``."""
+    return [line for line in text.splitlines() if all(fact in line for fact in facts)]
+
+
 @pytest.mark.parametrize('config,override,path', [
     ('POSE_COCO', 'train_dataloader.dataset.data_root=/nonexistent/coco/',
      '/nonexistent/coco/test_coco.json'),
@@ -44,7 +49,7 @@ def test_corrupt_image_mid_epoch_names_the_file(tools, tmp_path, corrupt_coco):
     corrupt, options = corrupt_coco
     result = tools.train(tools.POSE_COCO, '--work-dir', str(tmp_path / 'work'), *options)
     assert result.returncode != 0
-    assert f"Image file '{corrupt}' could not be decoded" in result.stdout
+    assert lines_with(result.stdout, f"Image file '{corrupt}'", 'could not be decoded')
     assert 'Epoch(train) [1][3/6]' in result.stdout  # it happened mid-epoch
     assert 'Epoch(train) [1][4/6]' not in result.stdout
 
@@ -55,13 +60,12 @@ def test_corrupt_images_are_skipped_and_counted_when_opted_in(tools, tmp_path, c
                          'train_dataloader.dataset.pipeline.0.skip_corrupt=True')
     assert result.returncode == 0, tools.tail(result)
     assert 'Epoch(train) [1][6/6]' in result.stdout
-    skipped = re.escape(f"Image file '{corrupt}' could not be decoded")
-    warnings = len(re.findall(rf'skipped a sample \(\d+ so far\): {skipped}', result.stdout))
+    warnings = len(lines_with(result.stdout, 'skipped a sample (', f"Image file '{corrupt}'",
+                              'could not be decoded'))
     # Each of its 5 people is skipped at least once (a replacement may be corrupt too).
     assert warnings >= 5
-    report = re.search(r'(\d+) training sample\(s\) were skipped during this run: corrupt '
-                       r'images', result.stdout)
-    assert report and int(report.group(1)) == warnings
+    report = re.search(r'(\d+) training sample\(s\) were skipped\b.*', result.stdout)
+    assert report and int(report.group(1)) == warnings and 'corrupt images' in report.group(0)
 
 
 def test_corrupt_seg_images_are_skipped_and_counted_when_opted_in(tools, tmp_path):
@@ -78,12 +82,11 @@ def test_corrupt_seg_images_are_skipped_and_counted_when_opted_in(tools, tmp_pat
                          'default_hooks.logger.interval=1', *NO_VALIDATION)
     assert result.returncode == 0, tools.tail(result)
     assert 'Iter(train) [2/2]' in result.stdout
-    skipped = re.escape(f"Image file '{corrupt}' could not be decoded")
-    warnings = len(re.findall(rf'skipped a sample \(\d+ so far\): {skipped}', result.stdout))
+    warnings = len(lines_with(result.stdout, 'skipped a sample (', f"Image file '{corrupt}'",
+                              'could not be decoded'))
     assert warnings >= 1
-    report = re.search(r'(\d+) training sample\(s\) were skipped during this run: corrupt '
-                       r'images', result.stdout)
-    assert report and int(report.group(1)) == warnings
+    report = re.search(r'(\d+) training sample\(s\) were skipped\b.*', result.stdout)
+    assert report and int(report.group(1)) == warnings and 'corrupt images' in report.group(0)
 
 
 def test_truncated_label_map_names_the_file(tools, tmp_path):
@@ -95,7 +98,8 @@ def test_truncated_label_map_names_the_file(tools, tmp_path):
                          f'train_dataloader.dataset.dataset.data_root={root}',
                          'train_cfg.max_iters=2', *NO_VALIDATION)
     assert result.returncode != 0
-    assert f"Label map '{label}' could not be decoded" in result.stdout, tools.tail(result)
+    assert lines_with(result.stdout, f"Label map '{label}'", 'could not be decoded'), \
+        tools.tail(result)
 
 
 def test_misspelt_override_key_fails_before_anything_is_built(tools, tmp_path):
@@ -103,8 +107,8 @@ def test_misspelt_override_key_fails_before_anything_is_built(tools, tmp_path):
     result = tools.train(tools.POSE_COCO, '--work-dir', str(work_dir), '--cfg-options',
                          'train_cfg.max_epoch=3')
     assert result.returncode != 0
-    assert ("--cfg-options train_cfg.max_epoch: train_cfg has no key 'max_epoch'; did you "
-            "mean 'max_epochs'") in result.stdout
+    assert lines_with(result.stdout, '--cfg-options train_cfg.max_epoch: ',
+                      "no key 'max_epoch'", "did you mean 'max_epochs'"), tools.tail(result)
     assert not work_dir.exists()
 
 

@@ -70,7 +70,7 @@ def test_trusted_partial_checkpoint_loads_with_both_flags(tools, tmp_path, pose_
     assert result.returncode == 0, tools.tail(result)
     assert payload['marker'].exists()
     assert 'missing in the checkpoint: head.final_layer.bias' in result.stdout
-    assert '--allow-partial-load: loading only the weights that fit' in result.stdout
+    assert '--allow-partial-load: loading only' in result.stdout
     assert 'Epoch(train) [1][1/1]' in result.stdout
 
 
@@ -84,7 +84,7 @@ def test_mismatching_checkpoint_is_refused_with_the_first_mismatches(tools, tmp_
     result = tools.train(tools.POSE_COCO, '--work-dir', str(tmp_path / 'work'), '--load-from',
                          str(path), '--cfg-options', *ONE_ITERATION)
     assert result.returncode != 0
-    assert f'checkpoint {path} does not fit the model of this config' in result.stdout
+    assert f'checkpoint {path} does not fit' in result.stdout
     assert 'missing in the checkpoint: head.final_layer.weight' in result.stdout
     assert 'not in the model: neck.extra.weight' in result.stdout
     assert 'size mismatch for backbone.stem.conv1.conv.weight' in result.stdout

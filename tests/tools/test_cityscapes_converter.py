@@ -2,6 +2,7 @@
 never leaves a truncated label map, and keeps the official evaluation working."""
 import importlib.util
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -90,8 +91,10 @@ def test_out_dir_mirrors_the_layout(tmp_path, monkeypatch):
 def test_unknown_label_names_the_file(tmp_path, monkeypatch):
     path = write_frame(tmp_path, 'val', 'ulm', '000000_000019',
                        objects=[{'label': 'dragon', 'polygon': [[0, 0], [2, 0], [2, 2]]}])
-    with pytest.raises(RuntimeError, match=f'{path}: cityscapesscripts could not convert it'):
+    with pytest.raises(RuntimeError, match=rf'{re.escape(str(path))}: cityscapesscripts\b') \
+            as error:
         run(monkeypatch, str(tmp_path))
+    assert 'could not convert' in str(error.value)
 
 
 def test_missing_annotation_folder_is_named(tmp_path, monkeypatch):
@@ -234,8 +237,9 @@ def test_coarse_annotations(tmp_path, monkeypatch):
 def test_truncated_polygon_file_is_named(tmp_path, monkeypatch):
     path = write_frame(tmp_path, 'val', 'ulm', '000000_000019')
     path.write_text(path.read_text()[:30])
-    with pytest.raises(ValueError, match=f'{path}: not a readable Cityscapes polygon file'):
+    with pytest.raises(ValueError, match=rf'{re.escape(str(path))}: not a readable') as error:
         run(monkeypatch, str(tmp_path))
+    assert 'Cityscapes polygon file' in str(error.value)
 
 
 @pytest.mark.parametrize('objects, height', [

@@ -2,6 +2,7 @@
 distributed evaluation of an odd number of images sees each exactly once and gives the
 single-process result; in one process the same SyncBN config falls back to BN."""
 import json
+import re
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -92,8 +93,8 @@ def evaluations(tools, syncbn, trained, tmp_path_factory) -> dict:
 
 def test_two_process_syncbn_run_trains_and_validates(tools, trained):
     result, work_dir = trained
-    assert "distributed backend 'nccl' replaced by 'gloo'" in result.stdout
-    assert 'SyncBN layers converted to BN' in result.stdout
+    assert "'nccl' replaced by 'gloo'" in result.stdout  # the backend
+    assert re.search(r'\b[1-9]\d* SyncBN layers converted\b', result.stdout)
     scalars = tools.scalars(work_dir)
     # 2 iterations: 3 training images, in batches of 2 per rank
     assert [s['iter'] for s in scalars if 'loss' in s] == [1, 2]
@@ -116,5 +117,5 @@ def test_distributed_evaluation_sees_each_image_once(tools, evaluations):
 
 def test_syncbn_config_falls_back_to_bn_in_one_process(evaluations):
     result = evaluations['single'][0]
-    assert ('all SyncBatchNorm (SyncBN) layers in the model will be automatically reverted to '
-            'BatchNormXd') in result.stdout
+    assert 'SyncBatchNorm (SyncBN)' in result.stdout  # mmengine's note
+    assert 'reverted to BatchNormXd' in result.stdout

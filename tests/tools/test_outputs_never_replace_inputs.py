@@ -23,14 +23,16 @@ def tool(relative: str):
     ('tools/convert_checkpoint.py', ['{ckpt}', '{link}']),  # the same file by another name
     ('tools/deploy/export_onnx.py', [str(CONFIG), '{ckpt}', '--out', '{ckpt}']),
     ('tools/deploy/export_onnx.py', [str(CONFIG), 'none', '--out', str(CONFIG)]),
-    ('tools/deploy/quantize_int8.py', [str(CONFIG), '{ckpt}', '--out', '{ckpt}']),
+    # An IR's weights go next to its .xml, as .bin: here onto the checkpoint.
+    ('tools/deploy/quantize_int8.py', [str(CONFIG), '{ckpt}', '--out', '{dir}/weights.xml']),
 ])
 def test_an_output_that_is_an_input_is_refused(tmp_path, monkeypatch, script, argv):
-    ckpt, link = tmp_path / 'model.pth', tmp_path / 'link.pth'
+    name = 'weights.bin' if '{dir}' in argv[-1] else 'model.pth'
+    ckpt, link = tmp_path / name, tmp_path / 'link.pth'
     torch.save({'state_dict': {}}, ckpt)
     link.symlink_to(ckpt)
     before = ckpt.read_bytes()
-    argv = [arg.format(ckpt=ckpt, link=link) for arg in argv]
+    argv = [arg.format(ckpt=ckpt, link=link, dir=tmp_path) for arg in argv]
     monkeypatch.setattr(sys, 'argv', [script, *argv])
     with pytest.raises(ValueError, match='refusing to write .*: it is the input'):
         tool(script).main()

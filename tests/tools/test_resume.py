@@ -3,11 +3,11 @@ uninterrupted run: same seed, --deterministic, checkpoints loaded weights-only t
 allow-list (no --trust-checkpoint). Killed between iterations, or while writing a checkpoint;
 a truncated last checkpoint (a crash) is passed over; and a second run into the same work dir
 is refused instead of interleaving its checkpoints with the first one's."""
-import os
+import queue
 import shutil
-import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,9 +25,22 @@ OPTIONS = ['--seed', '7', '--deterministic', '--cfg-options', 'train_cfg.max_epo
            'default_hooks.checkpoint.save_best=None', 'default_hooks.logger.interval=1',
            'log_processor.window_size=1', 'val_cfg=None', 'val_dataloader=None',
            'val_evaluator=None']
-# tools/train.py, with checkpoint_write_pause imported first.
-PAUSED_TRAIN = ('import checkpoint_write_pause, runpy; '
-                'runpy.run_path("tools/train.py", run_name="__main__")')
+# tools/train.py, with checkpoint_write_pause imported first; PAUSED on stdout when that pauses
+# (it touches $PAUSE_MARKER then, with half of the checkpoint written).
+PAUSED = 'paused in the middle of writing a checkpoint'
+PAUSED_TRAIN = f'''
+import os, runpy, sys
+import checkpoint_write_pause
+
+marker = os.environ['PAUSE_MARKER']
+
+def announce(event, args):
+    if event in ('os.utime', 'open') and str(args[0]) == marker:
+        print({PAUSED!r}, flush=True)
+
+sys.addaudithook(announce)
+runpy.run_path('tools/train.py', run_name='__main__')
+'''
 DEADLINE = 240
 
 
@@ -42,10 +55,14 @@ def whole_run(tools, tmp_path_factory) -> Path:
 
 def test_killed_and_resumed_run_matches_uninterrupted_run(tools, tmp_path, whole_run):
     killed_dir = tmp_path / 'killed'
-    victim = subprocess.Popen(
-        tools.train_command(tools.POSE_COCO, '--work-dir', str(killed_dir), *OPTIONS),
-        cwd=tools.root, env=tools.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    _kill_when(victim, lambda: (killed_dir / 'last_checkpoint').exists())
+    victim = _Run(tools, tools.train_command(tools.POSE_COCO, '--work-dir', str(killed_dir),
+                                             *OPTIONS))
+    try:
+        # Epoch 2's first iteration is logged once epoch 1's checkpoint is saved and recorded
+        # in last_checkpoint (on the same thread), two iterations before epoch 2's is saved.
+        victim.wait_for('Epoch(train) [2][1/3]')
+    finally:
+        victim.kill()
     assert (killed_dir / 'epoch_1.pth').is_file()
     assert not (killed_dir / 'epoch_2.pth').exists(), 'the run ended before it was killed'
 
@@ -58,12 +75,14 @@ def test_killed_and_resumed_run_matches_uninterrupted_run(tools, tmp_path, whole
 def test_killed_while_writing_a_checkpoint_resumes_from_the_last_complete_one(tools, tmp_path,
                                                                              whole_run):
     killed_dir, marker = tmp_path / 'killed', tmp_path / 'writing_epoch_2'
-    victim = subprocess.Popen(
-        [sys.executable, '-c', PAUSED_TRAIN, tools.POSE_COCO, '--work-dir', str(killed_dir),
-         *OPTIONS], cwd=tools.root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        env=tools.env({'PYTHONPATH': str(HERE), 'PAUSE_CHECKPOINT_WRITE': 'epoch_2.pth',
-                       'PAUSE_MARKER': str(marker)}))
-    _kill_when(victim, marker.exists)
+    victim = _Run(tools, [sys.executable, '-c', PAUSED_TRAIN, tools.POSE_COCO, '--work-dir',
+                          str(killed_dir), *OPTIONS],
+                  {'PYTHONPATH': str(HERE), 'PAUSE_CHECKPOINT_WRITE': 'epoch_2.pth',
+                   'PAUSE_MARKER': str(marker)})
+    try:
+        victim.wait_for(PAUSED)
+    finally:
+        victim.kill()
     # Half of epoch_2 was on disk, under a temporary name only: every file with a
     # checkpoint's name is complete.
     assert sorted(path.name for path in killed_dir.glob('*.pth')) == ['epoch_1.pth']
@@ -100,38 +119,61 @@ def test_resume_passes_over_a_truncated_last_checkpoint(tools, tmp_path, whole_r
 def test_a_second_run_into_the_same_work_dir_is_refused(tools, tmp_path):
     work_dir = tmp_path / 'work_dirs' / 'litehrnet_18_coco-sample_256x192'
     long_run = [*OPTIONS, 'train_cfg.max_epochs=100']
-    first = subprocess.Popen(
-        tools.train_command(tools.POSE_COCO, '--work-dir', str(work_dir), *long_run),
-        cwd=tools.root, env=tools.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    first = _Run(tools, tools.train_command(tools.POSE_COCO, '--work-dir', str(work_dir),
+                                            *long_run))
     lock = work_dir / '.train.lock'
     try:
-        deadline = time.monotonic() + DEADLINE
-        while not (lock.exists() and lock.read_text()):
-            assert first.poll() is None, 'the first run ended on its own'
-            assert time.monotonic() < deadline, 'the first run never took the work dir'
-            time.sleep(0.05)
+        # Logged once the lock is taken and its holder written.
+        first.wait_for('work dir locked by this run')
         second = tools.train(tools.POSE_COCO, '--work-dir', str(work_dir), *long_run,
                              '--resume')
-        assert first.poll() is None, 'the first run ended before the second one started'
+        assert first.process.poll() is None, 'the first run ended before the second one started'
     finally:
-        first.kill()  # SIGKILL
-        first.wait()
+        first.kill()
     assert second.returncode != 0
     assert (f'WorkDirInUseError: work dir {work_dir} is in use by another training run (pid '
-            f'{first.pid} on ') in second.stdout
+            f'{first.process.pid} on ') in second.stdout
     assert f'lock {lock})' in second.stdout
     assert 'Epoch(train)' not in second.stdout
 
 
-def _kill_when(process: subprocess.Popen, ready) -> None:
-    """SIGKILL ``process`` as soon as ``ready()``."""
-    deadline = time.monotonic() + DEADLINE
-    while not ready():
-        assert process.poll() is None, 'the run to kill ended on its own'
-        assert time.monotonic() < deadline, 'the run did not get there within the time limit'
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+class _Run:
+    """A tool run in the background, from the repository root; a thread reads its output
+    (stdout and stderr together) line by line, so that the pipe never fills and stalls it."""
+
+    def __init__(self, tools, command, env=None):
+        self.process = subprocess.Popen(command, cwd=tools.root, env=tools.env(env),
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, errors='replace')
+        self.lines, self.output = queue.Queue(), []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.put(line)
+        self.lines.put(None)  # the end of the output
+
+    def wait_for(self, text: str) -> None:
+        """Return once the run wrote a line containing ``text``."""
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f'no {text!r} within {DEADLINE} s:\n{self.tail()}') from None
+            assert line is not None, f'the run ended before {text!r}:\n{self.tail()}'
+            self.output.append(line)
+            if text in line:
+                return
+
+    def tail(self) -> str:
+        return ''.join(self.output)[-4000:]
+
+    def kill(self) -> None:
+        """SIGKILL the run, and wait for it."""
+        self.process.kill()
+        self.process.wait()
 
 
 def _assert_same_run(tools, whole_dir: Path, resumed_dir: Path) -> None:

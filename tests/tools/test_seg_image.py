@@ -1,5 +1,6 @@
 """tools/demo/seg_image.py paints a model's classes over an image."""
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -77,14 +78,14 @@ def test_rejects_bad_opacity_and_missing_image(tmp_path, monkeypatch, checkpoint
 
 
 @pytest.mark.parametrize('content, reason', [
-    (b'', 'an empty file'), (b'not an image at all', 'not an image OpenCV can decode'),
-    (b'\xff\xd8\xff\xe0\x00\x10JFIF', 'not an image OpenCV can decode')])  # JPEG cut short
+    (b'', 'empty file'), (b'not an image at all', 'not an image'),
+    (b'\xff\xd8\xff\xe0\x00\x10JFIF', 'not an image')])  # JPEG cut short
 def test_an_unreadable_image_is_named_before_the_model_is_built(tmp_path, monkeypatch,
                                                                   checkpoint, content, reason):
     bad = tmp_path / 'bad.jpg'
     bad.write_bytes(content)
     monkeypatch.setattr(seg_image, 'load_model', None)  # never reached
-    with pytest.raises(ValueError, match=f'cannot read image {bad}: {reason}'):
+    with pytest.raises(ValueError, match=f'cannot read image {re.escape(str(bad))}: .*{reason}'):
         run(monkeypatch, bad, CONFIG, checkpoint, '--out', tmp_path / 'x.png')
 
 

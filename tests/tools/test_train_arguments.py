@@ -52,7 +52,6 @@ def test_deterministic_segmentation_training_runs_in_warn_only_mode(tools, tmp_p
                          'val_evaluator=None')
     assert result.returncode == 0, tools.tail(result)
     assert 'deterministic: True' in result.stdout  # mmengine's strict set-up ...
-    assert ('deterministic algorithms in warn-only mode: ops without a deterministic '
-            'implementation') in result.stdout  # ... relaxed, and said so
+    assert 'warn-only mode' in result.stdout  # ... relaxed, and said so
     assert 'CUBLAS_WORKSPACE_CONFIG=:4096:8' in result.stdout
     assert 'Iter(train) [1/1]' in result.stdout

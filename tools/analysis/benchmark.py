@@ -15,8 +15,8 @@ cores). Prints img/s and ms per batch (median, IQR, min, max), the multiply-accu
 convolutions and matrix products done per second (mmengine's FlopAnalyzer count; the figure
 that compares with dense models), and for each backend the ratio of medians and the largest
 output difference from our PyTorch model. The backends are the runtime
-layer's (``engine.BACKENDS``: pytorch, deploy, onnxruntime and openvino, each runtime running
-the graph form ``engine.GRAPH_FORMS`` gives it) and ``torch.compile`` of the deploy form.
+layer's (``engine.BACKENDS``: pytorch, deploy, onnxruntime and openvino, each runtime
+running the graph form ``engine.GRAPH_FORMS`` gives it) and ``torch.compile`` of the deploy form.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
 synthetic batch, ours against the reference, and the largest difference between the
@@ -36,6 +36,7 @@ import importlib
 import os
 import os.path as osp
 import platform
+from typing import List
 
 import torch
 from mmengine.config import Config
@@ -162,9 +163,14 @@ def bench_data(args: argparse.Namespace, cfg) -> None:
     rates = sorted(samples_per_second(dataset, samples=max(len(dataset), 100),
                                       runs=args.runs or 5, shuffle=shuffle))
     order = 'random order' if shuffle else 'dataset order'
-    print(f'  {len(dataset)} samples from {dataset.data_root or "the config"} ({order}): '
-          f'{rates[len(rates) // 2]:.0f} samples/s per worker (median; min {rates[0]:.0f}, '
-          f'max {rates[-1]:.0f}, {len(rates)} runs)')
+    source = dataset.data_root or 'the config'
+    print(f'  {len(dataset)} samples from {source} ({order}): {spread(rates)}')
+
+
+def spread(rates: List[float]) -> str:
+    """The median, min and max of sorted per-run ``rates``."""
+    return (f'{rates[len(rates) // 2]:.0f} samples/s per worker (median; min {rates[0]:.0f}, '
+            f'max {rates[-1]:.0f}, {len(rates)} runs)')
 
 
 def main() -> None:

@@ -74,7 +74,7 @@ def crafted_buffer(methods) -> New:
 def test_a_buffer_cannot_rebind_the_statistics_of_every_buffer(save):
     HistoryBuffer()  # registers the four default methods, as any run has
     path = save(crafted_buffer({'mean': Call(getattr, HistoryBuffer, 'max')}))
-    with pytest.raises(UnsafeCheckpointError, match='statistics methods other than its own'):
+    with pytest.raises(UnsafeCheckpointError, match='HistoryBuffer statistics methods'):
         load(path)
     assert HistoryBuffer._statistics_methods['mean'] is HistoryBuffer.mean
     buffer = HistoryBuffer([1.0, 3.0], [1, 1])
@@ -163,7 +163,7 @@ def test_a_compressed_pickle_is_refused_before_it_expands(tmp_path):
     path = write_archive(tmp_path / 'bomb.pth', bomb, compression=zipfile.ZIP_DEFLATED)
     assert path.stat().st_size < 2 ** 20
     tracemalloc.start()
-    with pytest.raises(CheckpointError, match='compressed, which torch never writes'):
+    with pytest.raises(CheckpointError, match=r'archive/data\.pkl is compressed'):
         load(path)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -181,7 +181,7 @@ def test_a_storage_smaller_than_its_tensor_claims_is_refused(tmp_path):
                                     if name.endswith('/data.pkl')))
     short = write_archive(tmp_path / 'crafted.pth', pickled,
                           {key: value[:4] for key, value in records.items()})
-    with pytest.raises(CheckpointError, match='holds 4 bytes where its tensors need 12'):
+    with pytest.raises(CheckpointError, match=r'storage \w+ holds 4 bytes\b.*\bneed 12\b'):
         load(short)
 
 

@@ -2,6 +2,7 @@
 what a file could use to run code, allocate, or make later work explode is refused."""
 import io
 import pickle
+import re
 import struct
 import tracemalloc
 from collections import OrderedDict
@@ -48,7 +49,7 @@ def nested_lists(levels: int, fan_out: int) -> bytes:
 
 def test_shared_containers_whose_tree_explodes_are_refused():
     # 2**60 nodes for a naive repr / == / json of it, in 1 KB
-    with pytest.raises(Refusal, match='walking them visits more than'):
+    with pytest.raises(Refusal, match=r'visits more than \d+ objects'):
         unpickle(nested_lists(60, 2))
 
 
@@ -64,9 +65,11 @@ def test_a_container_holding_itself_is_refused():
         unpickle(pickle.dumps(cycle, protocol=2))
 
 
-@pytest.mark.parametrize('key', [(1, 2), 1.5, 2 ** 61, frozenset()])
-def test_keys_whose_hashes_a_file_could_make_collide_are_refused(key):
-    with pytest.raises(Refusal, match='dictionary key or set item'):
+@pytest.mark.parametrize('key, described', [
+    ((1, 2), 'a tuple of 2 items'), (1.5, '1.5'), (2 ** 61, str(2 ** 61)),
+    (frozenset(), 'a frozenset of 0 items')])
+def test_keys_whose_hashes_a_file_could_make_collide_are_refused(key, described):
+    with pytest.raises(Refusal, match=rf'{re.escape(described)} as a dictionary key'):
         unpickle(pickle.dumps({key: 0}, protocol=2))
 
 

@@ -4,6 +4,7 @@ implementation warns instead of stopping the run, and the log says so.
 On CUDA these are e.g. the backward of adaptive average pooling and bilinear resizing; on CPU
 ``Tensor.put_`` (accumulate=False) stands in for them: torch flags it on every device."""
 import os
+import re
 import warnings
 
 import pytest
@@ -12,7 +13,8 @@ from mmengine.model import BaseModel
 
 from engine.hooks.deterministic_warn_only_hook import CUBLAS_WORKSPACE
 
-NO_DETERMINISTIC_KERNEL = "put_ does not have a deterministic implementation"
+# torch's error (strict mode) and warning (warn-only mode) for the op
+NO_DETERMINISTIC_KERNEL = re.compile(r'\bput_\b.*\bdeterministic implementation')
 
 
 class PutModel(BaseModel):
@@ -56,14 +58,13 @@ def test_with_the_hook_it_warns_trains_and_logs(toy_runner, tmp_path):
         warnings.simplefilter('always')
         runner.train()
     assert runner.iter == 2
-    assert any(NO_DETERMINISTIC_KERNEL in str(warning.message) for warning in caught)
+    assert any(NO_DETERMINISTIC_KERNEL.search(str(warning.message)) for warning in caught)
     assert torch.are_deterministic_algorithms_enabled()
     assert torch.is_deterministic_algorithms_warn_only_enabled()
     assert torch.backends.cudnn.deterministic and not torch.backends.cudnn.benchmark
     assert os.environ['CUBLAS_WORKSPACE_CONFIG'] == CUBLAS_WORKSPACE
     log = next((tmp_path / 'work').glob('*/*.log')).read_text()
-    assert ('deterministic algorithms in warn-only mode: ops without a deterministic '
-            'implementation') in log
+    assert 'warn-only mode' in log
     assert f'CUBLAS_WORKSPACE_CONFIG={CUBLAS_WORKSPACE}' in log
 
 

@@ -108,9 +108,10 @@ def test_larger_person_detector_builds():
 @pytest.mark.parametrize('config, kind', [(POSE_CONFIG, 'TopdownPoseEstimator'),
                                           (SEG_CONFIG, 'RuntimeEncoderDecoder')])
 def test_a_config_of_another_task_is_refused(config, kind):
-    with pytest.raises(ValueError, match=re.escape(f'{config} is not a detector config: '
-                                                   f'its model {kind!r}')):
+    with pytest.raises(ValueError, match='not a detector') as error:
         load_detector_config(config)
+    assert str(error.value).startswith(f'{config} ')
+    assert f'its model {kind!r}' in str(error.value)
 
 
 def test_a_checkpoint_of_another_detector_is_refused(tmp_path):

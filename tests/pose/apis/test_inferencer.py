@@ -294,8 +294,9 @@ def test_a_pose_checkpoint_of_another_model_is_named(tmp_path):
 
 
 def test_a_detector_config_of_another_kind_is_named():
-    with pytest.raises(ValueError, match=re.escape(f'{POSE_CONFIG} is not a detector config')):
+    with pytest.raises(ValueError, match='not a detector') as error:
         PoseInferencer(POSE_CONFIG, det_config=POSE_CONFIG)
+    assert str(error.value).startswith(f'{POSE_CONFIG} ')
 
 
 def test_detector_options_are_checked():

@@ -49,7 +49,7 @@ def test_bad_inputs_are_named(tmp_path):
     with pytest.raises(ValueError, match=re.escape(f'cannot open video {corrupt}')):
         open_source(str(corrupt))
     for webcam in ('webcam:99', 99):
-        with pytest.raises(ValueError, match='cannot open webcam 99: no camera with this index'):
+        with pytest.raises(ValueError, match=r'webcam 99: no camera'):
             open_source(webcam)
     with pytest.raises(ValueError, match=r'\(H, W, 3\) uint8 BGR'):
         open_source(np.zeros((4, 5), np.uint8))

@@ -135,15 +135,17 @@ def edited(coco_dir, tmp_path, edit) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize('edit, problem', [
-    (lambda c: c['images'][0].pop('width'), 'lacks width'),
-    (lambda c: c['images'][0].pop('file_name'), 'lacks file_name'),
-    (lambda c: c['annotations'][0].update(bbox=[1, 2, 3]), 'expected four numbers [x, y, w, h]'),
-    (lambda c: c['annotations'][0].update(keypoints=['1'] * 51), 'expected a list of numbers'),
+@pytest.mark.parametrize('edit, facts', [  # what the message names, in its order
+    (lambda c: c['images'][0].pop('width'), ('lacks width',)),
+    (lambda c: c['images'][0].pop('file_name'), ('lacks file_name',)),
+    (lambda c: c['annotations'][0].update(bbox=[1, 2, 3]),
+     ('has bbox [1, 2, 3]', 'four numbers')),
+    (lambda c: c['annotations'][0].update(keypoints=['1'] * 51),
+     ("has keypoints ['1'", 'list of numbers')),
 ])
-def test_malformed_annotations_are_named(coco_dir, tmp_path, edit, problem):
+def test_malformed_annotations_are_named(coco_dir, tmp_path, edit, facts):
     ann_file = edited(coco_dir, tmp_path, edit)
-    with pytest.raises(ValueError, match=re.escape(problem)) as info:
+    with pytest.raises(ValueError, match='.*'.join(map(re.escape, facts))) as info:
         make_dataset(coco_dir, ann_file=ann_file)
     assert ann_file in str(info.value)
 
@@ -178,6 +180,6 @@ def test_nothing_left_after_filtering_is_named(coco_dir, tmp_path):
         for ann in content['annotations']:
             ann['iscrowd'] = 1
     ann_file = edited(coco_dir, tmp_path, all_crowd)
-    with pytest.raises(ValueError, match=re.escape(f'no instance of {ann_file} is left to train '
-                                                   'on (of 14; filtered out: 14 crowd')):
+    with pytest.raises(ValueError, match=re.escape(f'no instance of {ann_file} ')) as info:
         make_dataset(coco_dir, ann_file=ann_file, filter_cfg=TRAIN_FILTER)
+    assert '(of 14;' in str(info.value) and '14 crowd' in str(info.value)

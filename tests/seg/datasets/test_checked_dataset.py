@@ -44,9 +44,10 @@ def test_missing_split_folder_names_it(tmp_path, cityscapes_root):
 def test_folder_without_images_names_it(tmp_path):
     for folder in ('leftImg8bit/val', 'gtFine/val'):
         (tmp_path / folder).mkdir(parents=True)
-    with pytest.raises(FileNotFoundError, match=r"no image ending in '_leftImg8bit.png' under "
-                       r"'.*leftImg8bit/val'"):
+    with pytest.raises(FileNotFoundError, match='no image') as error:
         DATASETS.build(cityscapes(tmp_path))
+    assert "'_leftImg8bit.png'" in str(error.value)  # the suffix looked for
+    assert f"'{tmp_path / 'leftImg8bit/val'}'" in str(error.value)  # and where
 
 
 def test_missing_label_maps_name_the_first(tmp_path, cityscapes_root, writable_copy):
@@ -54,9 +55,10 @@ def test_missing_label_maps_name_the_first(tmp_path, cityscapes_root, writable_c
     writable_copy(cityscapes_root, tmp_path)
     label = next(tmp_path.rglob('*_labelTrainIds.png'))
     label.unlink()
-    with pytest.raises(FileNotFoundError, match=f"1 of 1 label maps are missing, the first is "
-                       f"'{label}'.*HINT"):
+    with pytest.raises(FileNotFoundError, match=r'\b1 of 1 label maps\b') as error:
         DATASETS.build(cityscapes(tmp_path))
+    assert 'missing' in str(error.value)
+    assert f"'{label}'" in str(error.value) and 'HINT' in str(error.value)
 
 
 def test_missing_split_list_names_it(tmp_path, cityscapes_root):

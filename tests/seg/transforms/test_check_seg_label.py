@@ -1,4 +1,5 @@
 """CheckSegLabel: bad label maps fail with the file's name (or are cleaned when asked)."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +36,9 @@ def test_sample_without_label_passes():
 
 def test_out_of_range_id_names_the_file():
     label = np.array([[0, 200], [19, 255]], np.uint8)
-    with pytest.raises(ValueError, match=r'x_label\.png: label ids \[19, 200\] are outside the '
-                       r'19 classes 0\.\.18'):
+    with pytest.raises(ValueError, match=r'x_label\.png: label ids \[19, 200\]') as error:
         check()(results(label))
+    assert '19 classes 0..18' in str(error.value)
 
 
 def test_out_of_range_mentions_reduce_zero_label():
@@ -59,9 +60,9 @@ def test_out_of_range_can_be_ignored(monkeypatch):
 
 
 def test_size_mismatch_names_the_file():
-    with pytest.raises(ValueError, match=r'x_label\.png: label map is 2x3 \(HxW\) but its image '
-                       r'x\.png is 4x6'):
+    with pytest.raises(ValueError, match=r'x_label\.png: label map is 2x3 \(HxW\)') as error:
         check()(results(np.zeros((2, 3), np.uint8), image_hw=(4, 6)))
+    assert ' x.png is 4x6' in str(error.value)  # the image and its size
 
 
 def test_rejects_unknown_mode():
@@ -103,6 +104,6 @@ def test_real_pipeline_stops_on_size_mismatch(which, tmp_path, cityscapes_root, 
     root = writable_copy(cityscapes_root, tmp_path / 'cs')
     path = _edit_label(root, lambda label: label[:100])
     dataset = _sample_dataset(root, which)
-    with pytest.raises(ValueError, match=rf'{path}: label map is 100x256 \(HxW\) but its image '
-                       r'.*_leftImg8bit\.png is 128x256'):
+    with pytest.raises(ValueError, match=rf'{path}: label map is 100x256 \(HxW\)') as error:
         dataset[0]
+    assert re.search(r'_leftImg8bit\.png is 128x256', str(error.value))

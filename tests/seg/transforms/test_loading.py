@@ -61,9 +61,9 @@ def test_undecodable_label_map_is_named(tmp_path, backend, damage):
         path.write_bytes(b'')
     else:
         path.write_text('{"objects": []}')
-    with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}' could not be "
-                       r'decoded \(corrupt, truncated or not an image\)') as info:
+    with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}'") as info:
         load(path, imdecode_backend=backend)
+    assert 'could not be decoded' in str(info.value)
     if backend == 'pillow':  # cv2 raises nothing: it returns None
         assert info.value.__cause__ is not None  # the decoder's own error stays in the traceback
 
@@ -101,9 +101,9 @@ def test_a_label_map_with_colours_is_named(tmp_path):
 
 def test_missing_label_map_is_named(tmp_path):
     path = tmp_path / 'gone_labelTrainIds.png'
-    with pytest.raises(FileNotFoundError, match=rf"Label map '{re.escape(str(path))}' does not "
-                       'exist'):
+    with pytest.raises(FileNotFoundError, match=rf"Label map '{re.escape(str(path))}'") as info:
         load(path)
+    assert 'does not exist' in str(info.value)
 
 
 def test_reduce_zero_label_mismatch_stays_mmseg_s_error(tmp_path):
@@ -140,9 +140,9 @@ def test_real_pipeline_names_a_truncated_label_map(which, tmp_path, cityscapes_r
     dataset = (cfg.train_dataloader if which == 'train' else cfg.val_dataloader).dataset
     dataset.dataset.update(data_root=str(root), data_prefix=dict(
         img_path='leftImg8bit/val', seg_map_path='gtFine/val'))
-    with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}' could not be "
-                       'decoded'):
+    with pytest.raises(ValueError, match=rf"Label map '{re.escape(str(path))}'") as info:
         DATASETS.build(dataset)[0]
+    assert 'could not be decoded' in str(info.value)
 
 
 def load_image(path: Path, **kwargs):
@@ -167,13 +167,14 @@ def test_load_image_loads_like_mmcv(ade_root, backend):
 @pytest.mark.parametrize('backend', ['cv2', 'pillow'])
 def test_load_image_names_an_undecodable_or_missing_image(tmp_path, backend):
     path = corrupt_image(tmp_path / 'frame.jpg')
-    with pytest.raises(ValueError, match=rf"Image file '{re.escape(str(path))}' could not be "
-                       r'decoded \(corrupt or not an image\)'):
+    with pytest.raises(ValueError, match=rf"Image file '{re.escape(str(path))}'") as info:
         load_image(path, imdecode_backend=backend)
+    assert 'could not be decoded' in str(info.value)
     missing = tmp_path / 'gone.jpg'
-    with pytest.raises(FileNotFoundError, match=rf"Image file '{re.escape(str(missing))}' does "
-                       'not exist'):
+    with pytest.raises(FileNotFoundError,
+                       match=rf"Image file '{re.escape(str(missing))}'") as info:
         load_image(missing, skip_corrupt=True)  # a wrong path is never skipped
+    assert 'does not exist' in str(info.value)
 
 
 def test_skip_corrupt_returns_none_and_counts(tmp_path):
