@@ -1,5 +1,5 @@
 """LiteHRNet: the backbone, built from the original configs' ``extra`` dict."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import BaseModule
@@ -7,13 +7,9 @@ from mmengine.registry import MODELS
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from .init_presets import ORIGINAL_INIT_CFG, InitCfg, preset_init_cfg
 from .modules import BranchOutputs, DeployForm, IterativeHead, LiteHRModule, Stem, Transition
 from .modules.ops import Size, branch_sizes
-
-DEFAULT_INIT_CFG = [
-    dict(type='Normal', std=0.001, layer=['Conv2d']),
-    dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']),
-]
 
 
 @MODELS.register_module()
@@ -41,6 +37,9 @@ class LiteHRNet(BaseModule):
             (what the original returned), ``(0, 1, 2, 3)`` for segmentation.
         init_cfg: the original initialisation (Normal std 0.001 on convs, 1 on norms) by default;
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')`` loads a released model.
+        init_preset: what is re-initialised after ``init_cfg`` (a ``Pretrained`` load still comes
+            last): ``'original'`` nothing (the published configs), ``'mmpose1x'`` the stem's
+            ConvModules Kaiming fan_out as mmpose 1.x does; see :mod:`litehrnet.init_presets`.
 
     Shapes: (N, in_channels, H, W) -> tuple of (N, C_k, ceil(H / 2**(k+2)), ceil(W / 2**(k+2)))
     for k in ``out_indices``, with C = num_channels of the last stage, or [c0, c0, c1, c2] after
@@ -59,8 +58,10 @@ class LiteHRNet(BaseModule):
                  frozen_stages: int = -1,
                  with_cp: bool = False,
                  out_indices: Sequence[int] = (0,),
-                 init_cfg: Optional[Union[dict, List[dict]]] = DEFAULT_INIT_CFG) -> None:
-        super().__init__(init_cfg=init_cfg)
+                 init_cfg: InitCfg = ORIGINAL_INIT_CFG,
+                 init_preset: str = 'original') -> None:
+        super().__init__(init_cfg=preset_init_cfg(init_preset, init_cfg))
+        self.init_preset = init_preset
         self.extra = extra
         self.norm_eval = norm_eval
         self.with_cp = with_cp

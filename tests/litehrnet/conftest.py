@@ -1,7 +1,7 @@
 """Shared builders for the Lite-HRNet tests, and the published variants as the configs take
 them (configs/_base_/backbones/litehrnet.py)."""
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import pytest
 import torch
@@ -41,12 +41,19 @@ def randomised_norms() -> Callable[[nn.Module], nn.Module]:
 
 @pytest.fixture
 def randomised_backbone() -> Callable[..., LiteHRNet]:
-    """``build(name, with_head=True, **kwargs)``: a seeded LiteHRNet returning all branches."""
+    """``build(name, with_head=True, init_preset=None, **kwargs)``: a seeded LiteHRNet returning
+    all branches; its convs keep PyTorch's default initialisation, or with ``init_preset`` get
+    that preset's (``init_weights``) before the norms are randomised."""
 
-    def build(name: str, with_head: bool = True, **kwargs) -> LiteHRNet:
+    def build(name: str, with_head: bool = True, init_preset: Optional[str] = None,
+              **kwargs) -> LiteHRNet:
         torch.manual_seed(0)
         kwargs.setdefault('out_indices', (0, 1, 2, 3))
-        model = LiteHRNet(variant_extra(name, with_head), init_cfg=None, **kwargs)
+        if init_preset is None:
+            model = LiteHRNet(variant_extra(name, with_head), init_cfg=None, **kwargs)
+        else:
+            model = LiteHRNet(variant_extra(name, with_head), init_preset=init_preset, **kwargs)
+            model.init_weights()
         return randomise_norms(model)
 
     return build

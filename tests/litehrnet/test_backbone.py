@@ -6,6 +6,7 @@ from torch import nn
 
 from litehrnet import LiteHRNet
 from litehrnet.complexity import count_parameters
+from litehrnet.init_presets import INIT_PRESETS
 
 from .conftest import VARIANT_NAMES, variant_extra
 
@@ -153,7 +154,9 @@ def test_default_init_is_the_original_one():
     assert torch.equal(bn.bias, torch.zeros_like(bn.bias))
 
 
-def test_pretrained_loading_with_prefix(tmp_path):
+@pytest.mark.parametrize('preset', sorted(INIT_PRESETS))
+def test_pretrained_loading_with_prefix(tmp_path, preset):
+    """A released checkpoint overwrites every tensor whatever the initialisation preset."""
     source = build()
     for p in source.parameters():
         nn.init.uniform_(p, -1, 1)
@@ -161,7 +164,7 @@ def test_pretrained_loading_with_prefix(tmp_path):
     state['keypoint_head.final_layer.weight'] = torch.zeros(17, 40, 1, 1)
     path = tmp_path / 'released.pth'
     torch.save({'state_dict': state, 'meta': {'epoch': 210}}, path)
-    target = LiteHRNet(variant_extra('litehrnet_18'),
+    target = LiteHRNet(variant_extra('litehrnet_18'), init_preset=preset,
                        init_cfg=dict(type='Pretrained', checkpoint=str(path), prefix='backbone.'))
     target.init_weights()
     for (name, a), b in zip(source.state_dict().items(), target.state_dict().values()):
