@@ -11,7 +11,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt) setup.py
 
 fail = { echo "make install: $(1) failed (see the output above); fix it and run make again." >&2; exit 1; }
 
-.PHONY: install test test-fast demo demo-pose demo-seg clean-venv
+.PHONY: install test test-fast demo demo-pose demo-seg demo-detector clean-venv
 
 install: $(STAMP)
 
@@ -59,6 +59,8 @@ CITYSCAPES_IMAGE := data/samples/cityscapes/leftImg8bit/val/frankfurt/frankfurt_
 ADE20K_DEMO := configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py
 ADE20K_DIR := work_dirs/demo/seg_ade20k
 ADE20K_IMAGE := data/samples/ade20k/ADEChallengeData2016/images/validation/ADE_val_00000001.jpg
+DET_DEMO := configs/det/demo/rtmdet_litehrnet-18-hrfpn_coco-person-sample.py
+DET_DIR := work_dirs/demo/det_coco
 
 demo: demo-pose demo-seg
 
@@ -69,6 +71,8 @@ demo-pose: install
 	$(PY) tools/demo/pose_demo.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
 		--input $(COCO_SAMPLE) --det-file $(COCO_SAMPLE)/test_coco_det_AP_H_56.json \
 		--det-ann-file $(COCO_SAMPLE)/test_coco.json --out-dir $(POSE_DIR)/vis
+	$(PY) tools/analysis/plot_curves.py $(POSE_DIR) --keys loss coco/AP \
+		--out $(POSE_DIR)/vis/curves.png
 
 demo-seg: install
 	$(PY) tools/train.py $(CITYSCAPES_DEMO) --work-dir $(CITYSCAPES_DIR)
@@ -79,6 +83,19 @@ demo-seg: install
 	$(PY) tools/analysis/metric_history.py $(ADE20K_DIR) --key mIoU
 	$(PY) tools/demo/seg_image.py $(ADE20K_IMAGE) $(ADE20K_DEMO) \
 		$$(cat $(ADE20K_DIR)/last_checkpoint) --out $(ADE20K_DIR)/vis/overlay.png
+	$(PY) tools/analysis/plot_curves.py $(CITYSCAPES_DIR) $(ADE20K_DIR) --x iter \
+		--labels cityscapes ade20k --keys loss mIoU --out work_dirs/demo/seg_curves.png
+
+# The offline person detector: the Lite-HRNet-18 detector trained on the bundled COCO sample,
+# its backbone taken from the pose demo's model (demo-pose runs first when it has not), then
+# the pose demo finding the people of the sample photos with it and drawing their poses.
+demo-detector: install
+	@test -s $(POSE_DIR)/last_checkpoint || $(MAKE) demo-pose
+	$(PY) tools/train.py $(DET_DEMO) --work-dir $(DET_DIR) \
+		--load-from $$(cat $(POSE_DIR)/last_checkpoint) --allow-partial-load
+	$(PY) tools/demo/pose_demo.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
+		--input $(COCO_SAMPLE) --det-config $(DET_DEMO) \
+		--det-checkpoint $$(cat $(DET_DIR)/last_checkpoint) --draw-bbox --out-dir $(DET_DIR)/vis
 
 clean-venv:
 	rm -rf $(VENV)

@@ -30,13 +30,14 @@ from .output_files import (VideoOutput, check_image_output, refuse_overwriting_i
 from .quantization import quantize_for_openvino
 from .runner_build import build_runner
 from .runtimes import (BACKENDS, GRAPH_FORMS, RUNTIMES, RuntimeForward, apply_backend,
-                       check_backend, export_for_runtime, onnx_max_abs_diff, runtime_session)
+                       check_backend, export_for_runtime, onnx_max_abs_diff, resolve_backend,
+                       runtime_session)
 from .skip_counter import SkipCounter
 from .work_dir_lock import WorkDirInUseError, work_dir_lock
 
 __all__ = [
     'BACKENDS', 'GRAPH_FORMS', 'RUNTIMES', 'RuntimeForward', 'apply_backend', 'check_backend',
-    'export_for_runtime', 'onnx_max_abs_diff', 'runtime_session',
+    'export_for_runtime', 'onnx_max_abs_diff', 'resolve_backend', 'runtime_session',
     'AugmentationSeedHook', 'CheckpointMismatchError', 'CPUDistributedDataParallel',
     'MainProcessLoggerHook', 'NonFiniteLossHook', 'SkipCounter', 'SkippedSampleReportHook',
     'TensorForward', 'UnknownConfigKeyError', 'add_common_arguments', 'add_inference_arguments',

@@ -6,7 +6,7 @@ from mmengine.registry import DATASETS
 from torch import nn
 
 from .model_builder import build_model
-from .runtimes import apply_backend, check_backend
+from .runtimes import apply_backend, resolve_backend
 
 
 def init_model(config: Union[str, Config],
@@ -26,16 +26,17 @@ def init_model(config: Union[str, Config],
     (through any dataset wrappers).
 
     Args:
-        backend: what computes the model's tensors (:data:`engine.BACKENDS`): 'pytorch', the
-            trained modules; 'deploy', their inference form (BatchNorm folded, about 1e-6 from
-            'pytorch'; the model can no longer train); 'onnxruntime' or 'openvino', the
-            exported graph in that runtime (:class:`engine.RuntimeForward`, on the CPU, as the
-            model's ``runtime``).
+        backend: what computes the model's tensors (:data:`engine.BACKENDS`; 'auto': the
+            fastest installed on a CPU, 'pytorch' on CUDA, see :func:`engine.resolve_backend`):
+            'pytorch', the trained modules; 'deploy', their inference form (BatchNorm folded,
+            about 1e-6 from 'pytorch'; the model can no longer train); 'onnxruntime' or
+            'openvino', the exported graph in that runtime (:class:`engine.RuntimeForward`,
+            on the CPU, as the model's ``runtime``).
         threads: the runtime's threads (0: its default).
         streams: a runtime's concurrent streams, over which a batch is split in order (0:
             two per CPU core; see :class:`engine.RuntimeForward`).
     """
-    check_backend(backend)
+    backend = resolve_backend(backend, device)
     model = build_model(config, checkpoint, cfg_options=cfg_options,
                         trust_checkpoint=trust_checkpoint)
     if checkpoint is None:

@@ -4,8 +4,8 @@ a model for inference, for pose and segmentation alike.
 Vocabulary (:data:`BACKENDS`): 'pytorch' (the trained modules), 'deploy' (their inference form
 in PyTorch, :func:`litehrnet.deploy.switch_to_deploy`), the runtimes that run the exported
 ONNX graph: 'onnxruntime' and 'openvino' (:data:`RUNTIMES`), and 'auto', the fastest of them
-installed. :data:`GRAPH_FORMS` is the one
-place that decides which form of the Lite-HRNet graph each gets (docs/benchmarks.md has the
+installed on a CPU and 'pytorch' on CUDA (:func:`resolve_backend`). :data:`GRAPH_FORMS` is the
+one place that decides which form of the Lite-HRNet graph each gets (docs/benchmarks.md has the
 measurements behind it). A model takes a runtime through its ``runtime`` attribute, which its
 tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
 ``RuntimeEncoderDecoder``).
@@ -13,7 +13,9 @@ tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
 import copy
 import importlib.util
 import os
+import shutil
 import tempfile
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -26,7 +28,7 @@ from litehrnet.deploy import DeployForm, export_onnx, switch_to_deploy
 from .model_builder import TensorForward
 
 RUNTIMES = ('onnxruntime', 'openvino')
-# 'auto': the fastest one installed (:func:`fastest_backend`).
+# 'auto': the fastest one installed on a CPU, PyTorch on CUDA (:func:`resolve_backend`).
 BACKENDS = ('auto', 'pytorch', 'deploy') + RUNTIMES
 # OpenVINO runs the shuffle-free form about twice as fast as split and shuffle; onnxruntime
 # the split form (its blocked layout reorders around the shuffle-free form's broadcast
@@ -47,6 +49,19 @@ def fastest_backend() -> str:
         if importlib.util.find_spec(module) is not None:
             return runtime
     return 'deploy'
+
+
+def resolve_backend(backend: str, device: str = 'cpu') -> str:
+    """The backend that runs for ``backend`` on ``device``: 'auto' is the fastest installed on
+    a CPU (:func:`fastest_backend`; PyTorch is the slowest there) and 'pytorch' on CUDA (the
+    runtimes run on the CPU); any other backend is itself.
+
+    Raises:
+        ValueError: an unknown backend.
+    """
+    if check_backend(backend) != 'auto':
+        return backend
+    return 'pytorch' if str(device).startswith('cuda') else fastest_backend()
 
 
 def check_backend(backend: str) -> str:
@@ -200,7 +215,8 @@ class RuntimeForward:
         streams: a batch (the people of a frame) is split in order over this many concurrent
             streams (0: two per CPU core, the fastest measured at batch 32 on 2 cores,
             docs/benchmarks.md; a batch of one is always one request, for latency).
-        workdir: where the ONNX files go (default: a new temporary directory).
+        workdir: where the ONNX files go (default: a new temporary directory, removed when
+            this object is collected or the interpreter exits; a given one is left as it is).
     """
 
     def __init__(self, model: nn.Module, runtime: str, threads: int = 0, streams: int = 0,
@@ -212,6 +228,8 @@ class RuntimeForward:
         self.threads = threads
         self.streams = streams or 2 * (os.cpu_count() or 1)
         self.workdir = workdir or tempfile.mkdtemp(prefix=f'litehrnet_{runtime}_')
+        if workdir is None:  # the sessions hold their graphs in memory: the files can go
+            weakref.finalize(self, shutil.rmtree, self.workdir, ignore_errors=True)
         self._sessions: Dict[Tuple[int, int], Session] = {}
 
     def _session(self, size: Tuple[int, int]) -> Session:
@@ -240,8 +258,7 @@ def apply_backend(model: nn.Module, backend: str, threads: int = 0,
         ValueError: an unknown backend, or a runtime for a model without a ``runtime``
             attribute.
     """
-    if check_backend(backend) == 'auto':
-        backend = fastest_backend()
+    backend = resolve_backend(backend)
     if backend == 'deploy':
         return switch_to_deploy(model, form=GRAPH_FORMS['deploy'])
     if backend in RUNTIMES:

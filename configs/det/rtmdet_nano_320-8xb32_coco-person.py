@@ -4,8 +4,9 @@
 # Weights: the RTMPose model zoo (projects/rtmpose/README.md, "Person detector": person AP
 # 40.3, 0.31 GFLOPs), trained on COCO + Objects365 person boxes; one class, 'person'.
 #   python tools/demo/pose_demo.py POSE_CONFIG POSE_CKPT --input video.mp4 \
-#       --det-config configs/det/rtmdet_nano_320-8xb32_coco-person.py
-# (--det-checkpoint defaults to `load_from` below; it is downloaded once into torch hub's cache.)
+#       --det-config configs/det/rtmdet_nano_320-8xb32_coco-person.py --det-checkpoint URL
+# (URL: `load_from` below, downloaded once into torch hub's cache; the demo never downloads it
+# unasked.)
 _base_ = 'mmdet::rtmdet/rtmdet_l_8xb32-300e_coco.py'
 
 load_from = ('https://download.openmmlab.com/mmpose/v1/projects/rtmpose/'

@@ -3,10 +3,9 @@ layer's backends (:data:`engine.BACKENDS`), ``torch.compile`` of the deploy form
 original implementation as the baseline."""
 import copy
 import os
-import tempfile
 import time
 from dataclasses import dataclass
-from typing import Callable, Tuple
+from typing import Callable, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -62,25 +61,26 @@ def _compiled(model: nn.Module, x: Tensor, channels_last: bool) -> Candidate:
                             f'{time.perf_counter() - start:.0f} s')
 
 
-def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int,
-             streams: int) -> Candidate:
-    path = os.path.join(tempfile.mkdtemp(prefix='litehrnet_bench_'), 'model.onnx')
+def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int, streams: int,
+             workdir: str) -> Candidate:
+    path = os.path.join(workdir, f'{runtime}.onnx')
     export_for_runtime(model, runtime, tuple(x.shape[-2:]), path)
     # No spinning: idle onnxruntime threads would busy-wait through the reference's turns.
     run = runtime_session(path, runtime, threads=threads, spinning=False, streams=streams)
     x_cpu = x.cpu().numpy()
     form = 'shuffle-free Lite stages' if GRAPH_FORMS[runtime].shuffle_free else \
         'split and shuffle'
-    note = (f'{form}, {threads or "default"} threads, {streams} stream(s), no spinning, '
-            f'{path}')
+    note = f'{form}, {threads or "default"} threads, {streams} stream(s), no spinning'
     return Candidate(lambda: run(x_cpu), lambda: torch.from_numpy(run(x_cpu)), note)
 
 
 def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
-              channels_last: bool = False, streams: int = 1) -> Candidate:
+              channels_last: bool = False, streams: int = 1,
+              workdir: Optional[str] = None) -> Candidate:
     """The ``backend`` version of ``model`` (a pose or segmentation model in eval mode) on the
     batch ``x``; ``model`` itself is left unchanged. ``channels_last`` (deploy, compile) stores
-    weights and inputs channels-last; a runtime splits the batch over ``streams``."""
+    weights and inputs channels-last; a runtime splits the batch over ``streams`` and exports
+    its ONNX file into ``workdir`` (which the caller removes; required for a runtime)."""
     if backend == 'pytorch':
         return _torch_candidate(TensorForward(model), x, 'our modules, as trained')
     if backend == 'deploy':
@@ -90,5 +90,7 @@ def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,
     if backend == 'compile':
         return _compiled(model, x, channels_last)
     if backend in RUNTIMES:
-        return _runtime(model, x, backend, threads, streams)
+        if workdir is None:
+            raise ValueError(f'the {backend} candidate needs a workdir for its ONNX file')
+        return _runtime(model, x, backend, threads, streams, workdir)
     raise ValueError(f'unknown backend {backend!r}; choose from {", ".join(BACKENDS)}')

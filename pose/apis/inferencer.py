@@ -18,8 +18,9 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from engine import local_checkpoint
-from pose.visualization import draw_pose
+from engine import local_checkpoint, resolve_backend
+from pose.visualization import (draw_pose, heatmap_in_image, overlay_heatmap, scaled_sizes,
+                                side_by_side, summed_heatmap)
 
 from .detection import Detections, Detector, MMDetPersonDetector
 from .inference import inference_topdown, init_model
@@ -74,7 +75,7 @@ class PoseInferencer:
             boxes passed to the call, else the whole frame.
         device, backend, threads, streams: see :func:`pose.apis.init_model` (the people of a
             frame are one batch, split over a runtime's streams in order; the detector runs in
-            PyTorch on ``device``).
+            PyTorch on ``device``); :attr:`backend` is the one that runs ('auto' resolved).
         detector: any :data:`pose.apis.detection.Detector` instead of ``det_config``.
         det_interval: in videos, run the detector on every ``det_interval``-th frame only
             (and whenever nobody is followed); in between, each person's box is the extent of
@@ -85,6 +86,8 @@ class PoseInferencer:
             frame's box.
         smooth: One-Euro smoothing of video keypoints (:class:`pose.apis.smoothing.
             KeypointSmoother`), with ``smooth_cfg`` (min_cutoff, beta, d_cutoff).
+        heatmaps: keep each frame's heatmaps, every person's summed and placed where their
+            crop came from (``FrameResult.heatmap``), and draw them beside the skeletons.
         pose_cfg_options, det_cfg_options: config overrides for each model.
         trust_checkpoint: allow checkpoints that need arbitrary unpickling.
 
@@ -112,6 +115,7 @@ class PoseInferencer:
                  kpt_thr: float = 0.3,
                  smooth: bool = False,
                  smooth_cfg: Optional[dict] = None,
+                 heatmaps: bool = False,
                  pose_cfg_options: Optional[dict] = None,
                  det_cfg_options: Optional[dict] = None,
                  trust_checkpoint: bool = False) -> None:
@@ -119,9 +123,14 @@ class PoseInferencer:
             raise ValueError('give det_config or detector, not both')
         if det_interval < 1:
             raise ValueError(f'det_interval must be at least 1, got {det_interval}')
+        if heatmaps:  # the model then returns its heatmaps with the keypoints
+            pose_cfg_options = {**(pose_cfg_options or {}),
+                                'model.test_cfg.output_heatmaps': True}
+        self.with_heatmaps = heatmaps
+        self.backend = resolve_backend(backend, device)  # what runs, 'auto' resolved
         self.pose_model = init_model(
             pose_config, pose_checkpoint and local_checkpoint(pose_checkpoint), device,
-            pose_cfg_options, trust_checkpoint, backend, threads, streams)
+            pose_cfg_options, trust_checkpoint, self.backend, threads, streams)
         self.scope = self.pose_model.cfg.get('default_scope', 'pose')
         if det_config is not None:
             detector = MMDetPersonDetector(det_config, det_checkpoint, device, person_id,
@@ -174,21 +183,24 @@ class PoseInferencer:
         """The people of one frame; ``state`` carries a video's people between calls."""
         people, detected = self._people(frame, state, bboxes)
         with self._timed('pose'):
-            keypoints, keypoint_scores = self._poses(frame.image, people.bboxes)
+            keypoints, keypoint_scores, heatmap = self._poses(frame.image, people.bboxes)
         result = FrameResult(frame.index, frame.name, people.bboxes, people.scores,
-                             keypoints, keypoint_scores, detected=detected)
+                             keypoints, keypoint_scores, detected=detected, heatmap=heatmap)
         if state is not None:
             self._follow(result, state)
         return result
 
     def draw(self, image: np.ndarray, result: FrameResult, draw_bbox: bool = False) -> np.ndarray:
         """``image`` (H, W, 3) BGR with the poses of ``result`` drawn on a copy."""
+        radius, thickness = scaled_sizes(*image.shape[:2])  # alike at any image size
         canvas = draw_pose(image, result.keypoints, result.keypoint_scores,
                            self.meta['skeleton_links'], self.meta['keypoint_colors'],
-                           self.meta['skeleton_link_colors'], self.kpt_thr)
+                           self.meta['skeleton_link_colors'], self.kpt_thr, radius, thickness)
         if draw_bbox:
             for x1, y1, x2, y2 in np.round(result.bboxes).astype(int):
                 cv2.rectangle(canvas, (x1, y1), (x2, y2), (0, 255, 0), 1)
+        if result.heatmap is not None:
+            canvas = side_by_side([canvas, overlay_heatmap(image, result.heatmap)])
         return canvas
 
     def _people(self, frame: Frame, state: Optional[_VideoState],
@@ -227,19 +239,36 @@ class PoseInferencer:
             return Detections.empty()
         return Detections(np.stack(boxes), np.array(scores, np.float32))
 
-    def _poses(self, image: np.ndarray, bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """(N, K, 2) keypoints and (N, K) scores of the people in ``bboxes`` (N, 4)."""
+    def _poses(self, image: np.ndarray,
+               bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
+        """(N, K, 2) keypoints and (N, K) scores of the people in ``bboxes`` (N, 4), and,
+        with ``heatmaps``, the (H, W) heatmap of the image (else None)."""
         num_keypoints = self.meta['num_keypoints']
         if len(bboxes) == 0:
             return (np.zeros((0, num_keypoints, 2), np.float32),
-                    np.zeros((0, num_keypoints), np.float32))
+                    np.zeros((0, num_keypoints), np.float32),
+                    np.zeros(image.shape[:2], np.float32) if self.with_heatmaps else None)
         # The pose pipeline is built from the pose config's registry scope, whichever scope
         # another model (the detector, a user's) made current meanwhile.
         with DefaultScope.overwrite_default_scope(self.scope):
             samples = inference_topdown(self.pose_model, image, bboxes)
         keypoints = np.concatenate([s.pred_instances.keypoints for s in samples])
         scores = np.concatenate([s.pred_instances.keypoint_scores for s in samples])
-        return keypoints.astype(np.float32), scores.astype(np.float32)
+        heatmap = self._image_heatmap(samples, image.shape) if self.with_heatmaps else None
+        return keypoints.astype(np.float32), scores.astype(np.float32), heatmap
+
+    def _image_heatmap(self, samples: list, image_shape: tuple) -> np.ndarray:
+        """(H, W) float32 in [0, 1]: each person's heatmaps summed, put back where their
+        crop came from; where people overlap, the larger value."""
+        use_udp = getattr(self.pose_model.head.decoder, 'use_udp', False)
+        heatmap = np.zeros(image_shape[:2], np.float32)
+        for sample in samples:
+            meta = sample.metainfo
+            person = heatmap_in_image(summed_heatmap(sample.pred_fields.heatmaps.numpy()),
+                                      meta['input_center'], meta['input_scale'],
+                                      meta['input_size'], image_shape, use_udp)
+            np.maximum(heatmap, person, out=heatmap)
+        return heatmap
 
     def _follow(self, result: FrameResult, state: _VideoState) -> None:
         """Identities, smoothing and the memory of this frame for the next one."""

@@ -25,6 +25,8 @@ class FrameResult:
         track_ids: (N,) int64 identities across the frames of a video; None for stills.
         detected: whether the detector ran on this frame.
         visualization: the frame with the poses drawn, (H, W, 3) BGR, when asked for.
+        heatmap: (H, W) float32 in [0, 1], the people's summed heatmaps in image pixels,
+            when asked for (``PoseInferencer(heatmaps=True)``).
     """
     index: int
     name: str
@@ -35,6 +37,7 @@ class FrameResult:
     track_ids: Optional[np.ndarray] = None
     detected: bool = False
     visualization: Optional[np.ndarray] = field(default=None, repr=False)
+    heatmap: Optional[np.ndarray] = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.bboxes)

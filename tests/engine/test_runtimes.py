@@ -1,11 +1,15 @@
 """The runtime layer: each runtime gets the graph form GRAPH_FORMS names, and a batch split
 over concurrent streams comes back whole and in order."""
+import gc
+import os
+
 import numpy as np
 import pytest
 import torch
 
 from engine import (GRAPH_FORMS, RuntimeForward, TensorForward, apply_backend, build_model,
-                    export_for_runtime, runtime_session)
+                    export_for_runtime, resolve_backend, runtime_session)
+from engine.runtimes import fastest_backend
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +56,29 @@ def test_each_runtime_gets_its_graph_form(tmp_path, model):
     torch.testing.assert_close(forward(x), expected, atol=1e-4, rtol=1e-4)
 
 
+def test_its_own_temporary_folder_goes_with_it_a_given_one_stays(tmp_path, model):
+    own = RuntimeForward(model, 'onnxruntime', threads=1, streams=1)
+    given = RuntimeForward(model, 'onnxruntime', threads=1, streams=1, workdir=str(tmp_path))
+    x = torch.randn(1, 3, 64, 48)
+    torch.testing.assert_close(own(x), given(x))
+    own_dir = own.workdir
+    assert os.listdir(own_dir) == ['model_64x48.onnx']
+    del own, given
+    gc.collect()
+    assert not os.path.exists(own_dir)
+    assert os.listdir(tmp_path) == ['model_64x48.onnx']
+
+
 def test_a_runtime_needs_a_model_that_takes_one():
     with pytest.raises(ValueError, match='takes no runtime'):
         apply_backend(torch.nn.Linear(2, 2), 'onnxruntime')
     with pytest.raises(ValueError, match="unknown backend 'tensorrt'"):
         apply_backend(torch.nn.Linear(2, 2), 'tensorrt')
+
+
+def test_auto_is_the_fastest_runtime_on_a_cpu_and_pytorch_on_cuda():
+    assert resolve_backend('auto', 'cpu') == fastest_backend() == 'openvino'  # make install
+    assert resolve_backend('auto', 'cuda:0') == 'pytorch'
+    assert resolve_backend('deploy', 'cuda') == 'deploy'  # asked for: kept
+    with pytest.raises(ValueError, match='unknown backend'):
+        resolve_backend('tensorrt')

@@ -59,3 +59,18 @@ def test_test_pipeline_reads_the_bundled_detections_in_order(monkeypatch, capsys
     out = run(monkeypatch, capsys, POSE, '--data', 'test', '--runs', '1')
     # 118 detection boxes of the bundled sample, against 12 annotated people for training
     assert '118 samples from data/samples/coco/ (dataset order)' in out
+
+
+def test_the_runtimes_onnx_files_are_removed_even_on_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr('tempfile.tempdir', str(tmp_path))
+    run(monkeypatch, capsys, POSE, '--backend', 'onnxruntime', *TINY)
+    assert not list(tmp_path.glob('litehrnet_bench_*'))
+
+    def interrupted(*args, **kwargs):
+        assert list(tmp_path.glob('litehrnet_bench_*/onnxruntime.onnx'))  # exported by now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(benchmark, 'time_alternating', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(monkeypatch, capsys, POSE, '--backend', 'onnxruntime', *TINY)
+    assert not list(tmp_path.glob('litehrnet_bench_*'))

@@ -372,3 +372,25 @@ def test_bad_video_inputs_are_named(tmp_path, monkeypatch, checkpoint):
     with pytest.raises(RuntimeError, match=re.escape(f'checkpoint {other} does not fit')):
         run(monkeypatch, CONFIG, other, '--input', SAMPLES / '000000000785.jpg', '--out-dir',
             out_dir)
+
+
+@pytest.mark.parametrize('det_config', [NANO, ROOT / 'configs/det/demo/'
+                                        'rtmdet_litehrnet-18-hrfpn_coco-person-sample.py'])
+def test_a_detector_without_local_weights_is_an_error_not_a_download(
+        tmp_path, monkeypatch, checkpoint, det_config):
+    """NANO's load_from is a URL, the sample detector's config names none: either way the demo
+    says what to pass, before any model is built or anything downloaded."""
+    monkeypatch.setattr(pose.apis.inferencer, 'init_model', None)  # never reached
+    with pytest.raises(SystemExit, match='needs --det-checkpoint') as error:
+        run(monkeypatch, CONFIG, checkpoint, '--input', SAMPLES / '000000000785.jpg',
+            '--out-dir', tmp_path / 'out', '--det-config', det_config)
+    assert 'make demo-detector' in str(error.value)
+
+
+def test_whole_frame_mode_warns_and_the_backend_is_named(tmp_path, monkeypatch, capsys,
+                                                         checkpoint, known_heatmaps):
+    run(monkeypatch, CONFIG, checkpoint, '--input', SAMPLES / '000000000785.jpg', '--out-dir',
+        tmp_path / 'out')
+    printed = capsys.readouterr()
+    assert 'each frame is taken as one person' in printed.err
+    assert 'pose model backend: pytorch\n' in printed.out

@@ -39,8 +39,11 @@ def checkpoint(tmp_path_factory) -> Path:
     return path
 
 
-def run(monkeypatch, *args) -> None:
-    monkeypatch.setattr(sys, 'argv', ['seg_image.py', *map(str, args)])
+def run(monkeypatch, *args, default_backend: bool = False) -> None:
+    """The demo with ``args``; in PyTorch (no export) unless a backend is given or
+    ``default_backend``."""
+    backend = [] if default_backend or '--backend' in args else ['--backend', 'pytorch']
+    monkeypatch.setattr(sys, 'argv', ['seg_image.py', *map(str, args), *backend])
     seg_image.main()
 
 
@@ -112,3 +115,10 @@ def test_a_tiny_image_is_painted_and_a_failed_write_is_an_error(tmp_path, monkey
     with pytest.raises(OSError, match=f'cannot write image {blocked}'):
         run(monkeypatch, tiny, CONFIG, checkpoint, '--out', blocked)
     assert f'wrote {blocked}' not in capsys.readouterr().out
+
+
+def test_the_fastest_backend_runs_by_default_and_is_named(tmp_path, monkeypatch, capsys,
+                                                          checkpoint):
+    run(monkeypatch, IMAGE, CONFIG, checkpoint, '--out', tmp_path / 'overlay.png',
+        default_backend=True)
+    assert 'backend: openvino\n' in capsys.readouterr().out  # installed by make install

@@ -36,6 +36,7 @@ import importlib
 import os
 import os.path as osp
 import platform
+import tempfile
 from typing import List
 
 import torch
@@ -85,7 +86,11 @@ def parse_args() -> argparse.Namespace:
                         help='untimed calls of a candidate before each of its timed calls, '
                         'so that it is not timed while the previous one\'s threads still spin')
     parser.add_argument('--budget', type=float, default=30.0,
-                        help='seconds of timed runs when --runs is not given')
+                        help='when --runs is not given: the seconds of timed calls of all '
+                        'candidates together (the reference included), from which the number '
+                        'of runs follows (at least 5, at most 200); the untimed --settle calls '
+                        'multiply the timing loop by 1 + SETTLE (twice by default), and the '
+                        '--warmup calls, exports and compilations come on top')
     parser.add_argument('--trust-checkpoint', action='store_true')
     args = parser.parse_args()
     if args.train and args.data:
@@ -108,11 +113,18 @@ def print_timing(name: str, timings: Timings, batch_size: int) -> None:
 
 
 def bench_inference(args: argparse.Namespace, model, shape) -> None:
+    # The runtimes' ONNX files live in a folder removed at the end, whatever happens.
+    with tempfile.TemporaryDirectory(prefix='litehrnet_bench_') as workdir:
+        time_inference(args, model, shape, workdir)
+
+
+def time_inference(args: argparse.Namespace, model, shape, workdir: str) -> None:
     x = torch.randn(args.batch_size, 3, *shape,
                     generator=torch.Generator().manual_seed(0)).to(args.device)
     reference = reference_candidate(model, x)
     ours = {backend: candidate(backend, model, x, threads=args.threads,
-                               channels_last=args.channels_last, streams=args.streams)
+                               channels_last=args.channels_last, streams=args.streams,
+                               workdir=workdir)
             for backend in args.backend}
     plain = candidate('pytorch', model, x).output()
     diffs = {backend: (c.output() - plain).abs().max().item() for backend, c in ours.items()}

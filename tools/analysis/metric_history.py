@@ -8,11 +8,11 @@ per evaluation and the change from the first evaluation to the last; with ``--mi
 exits with status 1 when the metric rose by less than that.
 """
 import argparse
-import glob
-import json
 import os
 import sys
 from typing import List, Tuple
+
+from engine.scalar_log import RUN_LOG_PATTERN, read_scalar_records, run_logs
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,26 +28,16 @@ def parse_args() -> argparse.Namespace:
 
 def read_history(scalars_file: str, key: str) -> List[Tuple[int, float]]:
     """(step, value) of every line of an mmengine ``scalars.json`` that holds ``key``."""
-    history = []
-    with open(scalars_file) as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f'{scalars_file}, line {number}: not json ({error})') from None
-            if key in record:
-                history.append((int(record['step']), float(record[key])))
-    return history
+    return [(int(record['step']), float(record[key]))
+            for record in read_scalar_records(scalars_file) if key in record]
 
 
 def newest_history(work_dir: str, key: str) -> Tuple[str, List[Tuple[int, float]]]:
     """The scalar file of the newest run under ``work_dir`` that logged ``key``, and its
     history. Run folders are named by their start time, so name order is time order."""
-    pattern = os.path.join(work_dir, '*', 'vis_data', 'scalars.json')
-    files = sorted(glob.glob(pattern), reverse=True)
+    files = run_logs(work_dir)
     if not files:
+        pattern = os.path.join(work_dir, RUN_LOG_PATTERN)
         raise FileNotFoundError(f'no training log in {work_dir}: {pattern} matches nothing')
     for scalars_file in files:
         history = read_history(scalars_file, key)

@@ -5,20 +5,26 @@
         [--det-config DET_CONFIG [--det-checkpoint DET_CKPT] [--det-interval K]
          [--bbox-thr 0.3] [--nms-thr 0.3] [--max-people N] [--det-cat-id ID]]
         [--det-file DETS.json --det-ann-file ANN.json]
-        [--out-dir DIR] [--save-json] [--show] [--smooth] [--draw-bbox] [--kpt-thr 0.3]
+        [--out-dir DIR] [--save-json] [--show] [--smooth] [--draw-bbox] [--draw-heatmap]
+        [--kpt-thr 0.3]
         [--backend auto|pytorch|deploy|onnxruntime|openvino] [--threads N] [--streams S]
         [--device cpu]
 
-People: an mmdet detector (``--det-config``, its weights ``--det-checkpoint``, a file or URL,
-by default the config's ``load_from``); or boxes from a COCO-format detection file
-(``image_id``, ``bbox`` as x, y, w, h, ``score``) whose image ids are matched to file names by
-the ``images`` of a COCO annotation file; without either, the whole frame is one person. In
-videos, ``--det-interval K`` runs the detector on every K-th frame and follows people by their
-keypoints in between.
+People: an mmdet detector (``--det-config``, its weights ``--det-checkpoint``, a file or URL;
+without it, the config's ``load_from`` if that is a local file, else an error: nothing is
+downloaded unasked; ``make demo-detector`` trains one on the bundled sample); or boxes from a
+COCO-format detection file (``image_id``, ``bbox`` as x, y, w, h, ``score``) whose image ids are
+matched to file names by the ``images`` of a COCO annotation file; without either, the whole
+frame is one person (a warning says so: photos of several or small people get scattered
+keypoints). In videos, ``--det-interval K`` runs the detector on every K-th frame and follows
+people by their keypoints in between. ``--backend auto`` (the default) runs the pose model in
+the fastest runtime installed on a CPU, in PyTorch on CUDA; the demo prints which ran.
 
 Outputs: ``--out-dir`` gets one picture per image, or ``<video>_pose.mp4`` at the input's
 frame rate; ``--save-json`` adds ``<input>.keypoints.json`` there (COCO results: one record per
-person per frame); ``--show`` opens a window (q or Esc stops). The time spent decoding,
+person per frame); ``--show`` opens a window (q or Esc stops). ``--draw-heatmap`` puts the
+frame with each person's summed heatmaps (placed where their crop came from) to the right of the
+skeletons, so pictures and videos are twice as wide. The time spent decoding,
 detecting, estimating poses and drawing is printed at the end.
 
 No output may replace an input (the run is refused before it starts), and a write that fails is
@@ -37,12 +43,12 @@ from typing import Dict, Iterator, List, Optional
 
 import cv2
 import numpy as np
-from mmengine.config import Config
 from tqdm import tqdm
 
 from engine import (VideoOutput, add_inference_arguments, refuse_overwriting_inputs,
                     write_image)
 from pose.apis import FrameResult, PoseInferencer, dump_coco_results, open_source
+from pose.apis.detection import load_detector_config
 from pose.apis.sources import FrameSource
 
 
@@ -60,7 +66,8 @@ def parse_args() -> argparse.Namespace:
     detector = parser.add_argument_group('people')
     detector.add_argument('--det-config', help='mmdet 3.x detector config')
     detector.add_argument('--det-checkpoint',
-                          help="detector weights, file or URL (default: the config's load_from)")
+                          help="detector weights, file or URL (default: the config's load_from "
+                          'when it is a local file)')
     detector.add_argument('--det-interval', type=int, default=1,
                           help='videos: detect every K-th frame, follow keypoints in between')
     detector.add_argument('--det-cat-id', type=int,
@@ -74,6 +81,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--smooth', action='store_true',
                         help='videos: One-Euro smoothing of the keypoints over time')
     parser.add_argument('--draw-bbox', action='store_true', help='draw the person boxes too')
+    parser.add_argument('--draw-heatmap', action='store_true',
+                        help="each person's heatmaps, summed, beside the skeletons")
     add_inference_arguments(parser, default_backend='auto')
     args = parser.parse_args()
     if bool(args.det_file) != bool(args.det_ann_file):
@@ -160,20 +169,40 @@ def read_json(path: str) -> object:
         raise ValueError(f'{path}: not valid json ({error})') from None
 
 
+def detector_weights(det_config: str, det_checkpoint: Optional[str]) -> str:
+    """``--det-checkpoint``, else the config's ``load_from`` when it is a local file.
+
+    Raises:
+        SystemExit: saying what to pass when neither gives local weights (a URL in
+            ``load_from`` is not downloaded unasked).
+    """
+    load_from = load_detector_config(det_config).get('load_from')  # refuses a non-detector
+    if det_checkpoint:
+        return det_checkpoint
+    if load_from and osp.isfile(load_from):
+        return load_from
+    found = f'its load_from is {load_from}, which is not a local file' if load_from else \
+        'it names no weights (load_from)'
+    raise SystemExit(f'--det-config {det_config} needs --det-checkpoint: {found}. Pass the '
+                     'weights as --det-checkpoint FILE or URL (a URL is downloaded once), or '
+                     'train a detector on the bundled sample with `make demo-detector`.')
+
+
 def build_inferencer(args: argparse.Namespace) -> PoseInferencer:
     det_checkpoint = args.det_checkpoint
-    if args.det_config and det_checkpoint is None:
-        det_checkpoint = Config.fromfile(args.det_config).get('load_from')
-        if det_checkpoint is None:
-            print(f'warning: {args.det_config} names no weights (load_from) and no '
-                  '--det-checkpoint was given: the detector keeps random weights',
-                  file=sys.stderr)
+    if args.det_config:
+        det_checkpoint = detector_weights(args.det_config, det_checkpoint)
+    elif not args.det_file:
+        print('warning: no detector (--det-config) and no boxes (--det-file): each frame is '
+              'taken as one person, so photos of several or small people get scattered '
+              'keypoints; `make demo-detector` trains a local person detector', file=sys.stderr)
     return PoseInferencer(
         args.config, args.checkpoint, args.det_config, det_checkpoint, device=args.device,
         backend=args.backend, threads=args.threads, streams=args.streams,
         det_interval=args.det_interval,
         person_id=args.det_cat_id, bbox_thr=args.bbox_thr, nms_thr=args.nms_thr,
         max_people=args.max_people, kpt_thr=args.kpt_thr, smooth=args.smooth,
+        heatmaps=args.draw_heatmap,
         trust_checkpoint=args.trust_checkpoint)
 
 
@@ -271,6 +300,9 @@ def main() -> None:
     image_ids = image_names(args.det_ann_file) if args.det_ann_file else {}
     ids_by_name = {name: image_id for image_id, name in image_ids.items()}
     inferencer = build_inferencer(args)
+    chosen = ' (--backend auto: the fastest installed on a CPU, PyTorch on CUDA)' \
+        if args.backend == 'auto' else ''
+    print(f'pose model backend: {inferencer.backend}{chosen}')
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
     records = []

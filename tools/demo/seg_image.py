@@ -1,12 +1,14 @@
 """Segment an image with a trained model and save the classes painted over it.
 
     python tools/demo/seg_image.py IMG CONFIG CHECKPOINT --out FILE [--opacity 0.5]
-        [--device cpu] [--trust-checkpoint] [--backend pytorch|deploy|onnxruntime|openvino]
+        [--device cpu] [--trust-checkpoint]
+        [--backend auto|pytorch|deploy|onnxruntime|openvino] [--threads N] [--streams S]
 
 Uses ``seg.apis.init_model`` (weights-only loading) and mmseg's ``inference_model`` (the
 config's test pipeline, whole-image inference) and its ``SegLocalVisualizer`` with the class
 names and palette stored in the checkpoint (those of the config's dataset when the checkpoint
-has none). ``--backend`` picks what computes the logits (see ``seg.apis.init_model``).
+has none). ``--backend`` picks what computes the logits (see ``seg.apis.init_model``): by
+default 'auto', the fastest installed on a CPU and PyTorch on CUDA; the one that ran is printed.
 
 The image is read and checked, and the output path too (an extension OpenCV writes, not one of
 the inputs), before the model is built; a write that fails is an error.
@@ -23,7 +25,7 @@ from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 
 from engine import (add_inference_arguments, check_image_output, image_from_file,
-                    refuse_overwriting_inputs, write_image)
+                    refuse_overwriting_inputs, resolve_backend, write_image)
 from seg.apis import init_model
 
 MIN_LABELLED_SIZE = 64  # pixels: smaller pictures get the colours without the class names
@@ -38,7 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--out', required=True, help='where to write the overlay picture')
     parser.add_argument('--opacity', type=float, default=0.5,
                         help='opacity of the painted classes, in (0, 1]')
-    add_inference_arguments(parser)
+    add_inference_arguments(parser, default_backend='auto')
     args = parser.parse_args()
     if not 0 < args.opacity <= 1:
         parser.error(f'--opacity must be in (0, 1], got {args.opacity}')
@@ -46,10 +48,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def load_model(config: str, checkpoint: str, device: str, trust: bool,
-               backend: str = 'pytorch', threads: int = 0) -> BaseSegmentor:
+               backend: str = 'pytorch', threads: int = 0, streams: int = 0) -> BaseSegmentor:
     """The segmentor of ``seg.apis.init_model``, weights loaded weights-only unless ``trust``."""
     return init_model(config, checkpoint, device=device, trust_checkpoint=trust,
-                      backend=backend, threads=threads)
+                      backend=backend, threads=threads, streams=streams)
 
 
 def draw_overlay(model: BaseSegmentor, image: np.ndarray, result: SegDataSample,
@@ -76,8 +78,10 @@ def main() -> None:
     image = image_from_file(args.img)
     check_image_output(args.out)
     refuse_overwriting_inputs(args.out, [args.img, args.config, args.checkpoint])
+    backend = resolve_backend(args.backend, args.device)
     model = load_model(args.config, args.checkpoint, args.device, args.trust_checkpoint,
-                       args.backend, args.threads)
+                       backend, args.threads, args.streams)
+    print(f'backend: {backend}')
     result = inference_model(model, image)
     overlay = draw_overlay(model, image, result, args.opacity)
     if osp.dirname(args.out):

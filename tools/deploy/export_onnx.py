@@ -10,10 +10,11 @@ spatial size fixed by --shape (default: the config's input size) and, with --dyn
 symbolic batch axis. Lite stages are written in the form the file's --runtime runs fastest
 (``engine.GRAPH_FORMS``: split and shuffle as trained for onnxruntime, the default; shuffle-free
 for OpenVINO: the channel shuffles folded into the weights of the layers that read them, no
-split, concatenation or reshape left), or in --form when given; see docs/benchmarks.md. The file is simplified (onnxslim: constants
-folded, the exporter's Identity/Constant nodes and constant shape arithmetic removed;
---no-simplify keeps the traced graph), and the tool prints the node count and operator
-histogram of the traced and of the written graph. It then runs the file in onnxruntime at
+shuffle, reshape or split of branch halves left; the stem and the cross-resolution weightings
+keep their own split and concatenation), or in --form when given; see docs/benchmarks.md. The
+file is simplified (onnxslim: constants folded, the exporter's Identity/Constant nodes and
+constant shape arithmetic removed; --no-simplify keeps the traced graph), and the tool prints
+the node count and operator histogram of the traced and of the written graph. It then runs the file in onnxruntime at
 batch 1 (and 3 with --dynamic-batch) and fails if the largest absolute difference from the
 PyTorch model exceeds --atol. CKPT may be 'none' for an untrained model (to try the export).
 """

@@ -1,12 +1,17 @@
 # Demo: the Lite-HRNet-18 person detector of
 # configs/det/rtmdet_litehrnet-18-hrfpn_8xb32-300e_coco-person.py trained and evaluated on the
 # bundled COCO sample (data/samples/coco: 4 images, 14 people) by the same tool that trains the
-# pose and segmentation models:
-#   python tools/train.py configs/det/demo/rtmdet_litehrnet-18-hrfpn_coco-person-sample.py
+# pose and segmentation models, its backbone taken from the pose demo's model (`make
+# demo-detector` runs this, offline):
+#   python tools/train.py configs/det/demo/rtmdet_litehrnet-18-hrfpn_coco-person-sample.py \
+#       --load-from POSE_DEMO_CKPT --allow-partial-load
 # Changed from the real recipe, and why:
 # - BN instead of SyncBN: one process, no process group to synchronise with;
-# - the backbone starts from the published random initialisation, not from the released pose
-#   model (nothing is downloaded);
+# - the backbone comes from the pose demo's checkpoint (work_dirs/demo/pose_coco, trained on
+#   the same 4 images), not from the released pose model (nothing is downloaded), and stays
+#   frozen, norms included: a step takes a third to a half of the time without the backbone's
+#   backward pass; trained from random weights instead, the detector had bbox AP 0.004 after
+#   40 epochs (measured on 2 shared cores);
 # - 320x320 inputs, resize and flip only (mosaic and mixup need more than 4 images), no EMA
 #   (its average would barely leave the initial weights in so few steps), a 10-step warm-up.
 _base_ = '../rtmdet_litehrnet-18-hrfpn_8xb32-300e_coco-person.py'
@@ -14,12 +19,14 @@ _base_ = '../rtmdet_litehrnet-18-hrfpn_8xb32-300e_coco-person.py'
 data_root = 'data/samples/coco/'
 ann_file = 'test_coco.json'
 input_shape = 320
-max_epochs = 60
+max_epochs = 100
 norm_cfg = dict(type='BN')
 
 model = dict(
     backbone=dict(
         norm_cfg=norm_cfg,
+        frozen_stages=3,
+        norm_eval=True,
         init_cfg=[
             dict(type='Normal', std=0.001, layer=['Conv2d']),
             dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']),
@@ -66,7 +73,7 @@ test_dataloader = val_dataloader
 val_evaluator = dict(ann_file=data_root + ann_file)
 test_evaluator = val_evaluator
 
-train_cfg = dict(max_epochs=max_epochs, val_interval=20, dynamic_intervals=None)
+train_cfg = dict(max_epochs=max_epochs, val_interval=25, dynamic_intervals=None)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=10),
 ]

@@ -9,6 +9,9 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # Validation predictions beside the ground truth, as pictures (pose/visualization/): off
+    # here, no drawing cost on a cluster; `enable=True` (the demo configs) turns it on.
+    visualization=dict(type='PoseVisualizationHook', enable=False, interval=1, num_images=4),
 )
 
 env_cfg = dict(

@@ -49,6 +49,8 @@ test_evaluator = val_evaluator
 
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(interval=50, max_keep_ckpts=1))
+    checkpoint=dict(interval=50, max_keep_ckpts=1),
+    # The 4 images' predictions beside their ground truth at every evaluation (vis_data/).
+    visualization=dict(enable=True))
 log_processor = dict(window_size=10)
 randomness = dict(seed=0)

@@ -34,6 +34,7 @@ val_dataloader = dict(
                  headbox_file=data_root + 'mpii_gt_val.mat'))
 test_dataloader = val_dataloader
 
-default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=50, max_keep_ckpts=1))
+default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=50, max_keep_ckpts=1),
+                     visualization=dict(enable=True))  # predictions at each evaluation
 log_processor = dict(window_size=10)
 randomness = dict(seed=0)

@@ -57,5 +57,8 @@ param_scheduler = [
 train_cfg = dict(max_iters=max_iters, val_interval=40)
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(interval=max_iters, save_best=None))
+    checkpoint=dict(interval=max_iters, save_best=None),
+    # mmseg's hook: every validation image, prediction beside ground truth, at each evaluation
+    # (vis_data/vis_image/); off in the published configs (draw=False).
+    visualization=dict(draw=True, interval=1))
 randomness = dict(seed=0)

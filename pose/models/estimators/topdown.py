@@ -2,6 +2,7 @@
 from typing import Callable, List, Optional, Tuple, Union
 
 from mmengine.model import BaseModel
+from mmengine.structures import PixelData
 from torch import Tensor
 
 from pose.registry import MODELS
@@ -32,7 +33,9 @@ class TopdownPoseEstimator(BaseModel):
         head: head config (``HeatmapHead`` with a codec as ``decoder``).
         test_cfg: ``flip_test`` (average with the heatmaps of the flipped input) and
             ``shift_heatmap`` (re-align the flipped heatmaps by one pixel); both on by default,
-            the published setting.
+            the published setting. ``output_heatmaps`` (off by default, mmpose's name) keeps
+            each sample's decoded heatmaps as ``pred_fields.heatmaps`` (K, H/4, W/4), e.g.
+            for drawing them.
         data_preprocessor: normalisation and batching (``ImgDataPreprocessor``).
 
     ``runtime``: None, or a function computing the 'tensor' mode's heatmaps instead of the
@@ -98,7 +101,11 @@ class TopdownPoseEstimator(BaseModel):
         flip_indices = data_samples[0].metainfo['flip_indices']
         heatmaps = self.head.average_flipped(heatmaps, heatmaps_flipped, flip_indices,
                                              self.test_cfg['shift_heatmap'])
-        return self._add_predictions(self.head.decode(heatmaps), data_samples)
+        samples = self._add_predictions(self.head.decode(heatmaps), data_samples)
+        if self.test_cfg.get('output_heatmaps', False):
+            for heatmap, sample in zip(heatmaps.detach().float().cpu(), samples):
+                sample.pred_fields = PixelData(heatmaps=heatmap)
+        return samples
 
     def _add_predictions(self, preds: List, data_samples: list) -> list:
         use_udp = getattr(self.head.decoder, 'use_udp', False)
