@@ -260,13 +260,12 @@ class PoseInferencer:
     def _image_heatmap(self, samples: list, image_shape: tuple) -> np.ndarray:
         """(H, W) float32 in [0, 1]: each person's heatmaps summed, put back where their
         crop came from; where people overlap, the larger value."""
-        use_udp = getattr(self.pose_model.head.decoder, 'use_udp', False)
         heatmap = np.zeros(image_shape[:2], np.float32)
         for sample in samples:
             meta = sample.metainfo
             person = heatmap_in_image(summed_heatmap(sample.pred_fields.heatmaps.numpy()),
                                       meta['input_center'], meta['input_scale'],
-                                      meta['input_size'], image_shape, use_udp)
+                                      self.pose_model.head.decoder, image_shape)
             np.maximum(heatmap, person, out=heatmap)
         return heatmap
 

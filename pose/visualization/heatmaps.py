@@ -2,6 +2,7 @@
 import cv2
 import numpy as np
 
+from pose.codecs import BaseKeypointCodec
 from pose.structures.bbox_transforms import get_warp_matrix
 
 
@@ -12,27 +13,23 @@ def summed_heatmap(heatmaps: np.ndarray) -> np.ndarray:
 
 
 def heatmap_in_image(heatmap: np.ndarray, input_center: np.ndarray, input_scale: np.ndarray,
-                     input_size: tuple, image_shape: tuple, use_udp: bool = False) -> np.ndarray:
+                     codec: BaseKeypointCodec, image_shape: tuple) -> np.ndarray:
     """A crop's (h, w) heatmap placed back where the crop came from: (H, W) float32 of an
     ``image_shape`` image, zero outside the crop.
 
     Args:
         input_center, input_scale: (2,) the crop's box (the sample's ``input_center`` and
             ``input_scale``), in image pixels.
-        input_size: (w, h) of the network input, which the heatmap covers at its own stride.
+        codec: the heatmap codec of the model (its ``input_size``, its ``scale_factor`` from
+            heatmap to input pixels, and ``use_udp``), so that the heatmap lands where the
+            codec decodes its keypoints.
     """
-    hm_h, hm_w = heatmap.shape
-    in_w, in_h = input_size
-    # heatmap -> network input in the codecs' convention (heatmap pixel i is input pixel
-    # i * stride; UDP: the first and last pixel centres coincide), then input -> image (the
-    # crop's inverse affine); one warp of the composed map.
-    if use_udp:
-        stride = np.array([(in_w - 1) / (hm_w - 1), (in_h - 1) / (hm_h - 1)])
-    else:
-        stride = np.array([in_w / hm_w, in_h / hm_h])
-    inverse = get_warp_matrix(input_center, input_scale, 0, input_size, use_udp,
+    use_udp = getattr(codec, 'use_udp', False)
+    # heatmap -> network input by the codec's scale factor, then input -> image (the crop's
+    # inverse affine); one warp of the composed map.
+    inverse = get_warp_matrix(input_center, input_scale, 0, codec.input_size, use_udp,
                               inv=True).astype(np.float64)
-    composed = np.concatenate([inverse[:, :2] * stride, inverse[:, 2:]], axis=1)
+    composed = np.concatenate([inverse[:, :2] * codec.scale_factor, inverse[:, 2:]], axis=1)
     height, width = image_shape[:2]
     return cv2.warpAffine(heatmap.astype(np.float32), composed, (width, height),
                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,

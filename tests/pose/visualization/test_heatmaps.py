@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from pose.codecs import MSRAHeatmap, UDPHeatmap
 from pose.structures import keypoints_to_image
 from pose.visualization import heatmap_in_image, overlay_heatmap, summed_heatmap
 
@@ -14,8 +15,9 @@ def test_a_heatmap_pixel_lands_where_its_keypoint_decodes(use_udp):
     heatmap = np.zeros((64, 48), np.float32)
     heatmap[20, 30] = 1.0
     stride = (np.array([191, 255]) / [47, 63]) if use_udp else np.array([4.0, 4.0])
+    codec = (UDPHeatmap if use_udp else MSRAHeatmap)(INPUT_SIZE, (48, 64), sigma=2)
 
-    placed = heatmap_in_image(heatmap, CENTER, SCALE, INPUT_SIZE, (480, 640), use_udp)
+    placed = heatmap_in_image(heatmap, CENTER, SCALE, codec, (480, 640))
 
     expected = keypoints_to_image(np.array([[30, 20]]) * stride, CENTER, SCALE, INPUT_SIZE,
                                   use_udp=use_udp)[0]
