@@ -11,7 +11,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt) setup.py
 
 fail = { echo "make install: $(1) failed (see the output above); fix it and run make again." >&2; exit 1; }
 
-.PHONY: install test test-fast demo demo-pose demo-seg demo-detector clean-venv
+.PHONY: install test test-fast demo demo-pose demo-seg demo-detector demo-multitask clean-venv
 
 install: $(STAMP)
 
@@ -61,6 +61,8 @@ ADE20K_DIR := work_dirs/demo/seg_ade20k
 ADE20K_IMAGE := data/samples/ade20k/ADEChallengeData2016/images/validation/ADE_val_00000001.jpg
 DET_DEMO := configs/det/demo/rtmdet_litehrnet-18-hrfpn_coco-person-sample.py
 DET_DIR := work_dirs/demo/det_coco
+MASK_DEMO := configs/pose/demo/litehrnet_18_mask_coco-sample_256x192.py
+MASK_DIR := work_dirs/demo/pose_coco_mask
 
 demo: demo-pose demo-seg
 
@@ -96,6 +98,20 @@ demo-detector: install
 	$(PY) tools/demo/pose_demo.py $(POSE_DEMO) $$(cat $(POSE_DIR)/last_checkpoint) \
 		--input $(COCO_SAMPLE) --det-config $(DET_DEMO) \
 		--det-checkpoint $$(cat $(DET_DIR)/last_checkpoint) --draw-bbox --out-dir $(DET_DIR)/vis
+
+# The multi-task model (docs/multitask.md): Lite-HRNet-18 with a mask head trained on the COCO
+# sample's keypoints and person polygons at once; prints how keypoint AP and mask AP rose, tests
+# it on the sample's detector boxes and draws the skeletons over their silhouettes.
+demo-multitask: install
+	$(PY) tools/train.py $(MASK_DEMO) --work-dir $(MASK_DIR)
+	$(PY) tools/analysis/metric_history.py $(MASK_DIR) --key coco/AP
+	$(PY) tools/analysis/metric_history.py $(MASK_DIR) --key coco/mask_AP
+	$(PY) tools/test.py $(MASK_DEMO) $$(cat $(MASK_DIR)/last_checkpoint) --work-dir $(MASK_DIR)
+	$(PY) tools/demo/pose_demo.py $(MASK_DEMO) $$(cat $(MASK_DIR)/last_checkpoint) \
+		--input $(COCO_SAMPLE) --det-file $(COCO_SAMPLE)/test_coco_det_AP_H_56.json \
+		--det-ann-file $(COCO_SAMPLE)/test_coco.json --draw-mask --out-dir $(MASK_DIR)/vis
+	$(PY) tools/analysis/plot_curves.py $(MASK_DIR) --keys loss coco/AP coco/mask_AP \
+		--out $(MASK_DIR)/vis/curves.png
 
 clean-venv:
 	rm -rf $(VENV)

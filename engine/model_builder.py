@@ -52,16 +52,30 @@ def build_model(config: Union[str, Config],
     return model.to(device).eval()
 
 
+# The names of the tensor-mode outputs in exported graphs: one output keeps the name of
+# earlier exports; a multi-task pose model (``with_mask``) names both of its own.
+SINGLE_OUTPUT_NAMES = ('output', )
+MASK_OUTPUT_NAMES = ('heatmaps', 'mask_logits')
+
+
 class TensorForward(nn.Module):
-    """Runs an OpenMMLab model in ``mode='tensor'``: backbone, neck and head, no loss and no
-    post-processing (pose: heatmaps (N, K, H/4, W/4); segmentation: logits (N, classes, H/4,
-    W/4) before resizing to the image)."""
+    """Runs an OpenMMLab model in ``mode='tensor'``: backbone, neck and heads, no loss and no
+    post-processing (pose: heatmaps (N, K, H/4, W/4), and with a mask head the tuple (heatmaps,
+    mask logits (N, 1, H/4, W/4)); segmentation: logits (N, classes, H/4, W/4) before resizing
+    to the image)."""
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
 
-    def forward(self, x: Tensor):
+    @property
+    def output_names(self) -> Tuple[str, ...]:
+        """The names of the outputs, in order, as an exported graph gives them."""
+        if getattr(self.model, 'with_mask', False):
+            return MASK_OUTPUT_NAMES
+        return SINGLE_OUTPUT_NAMES
+
+    def forward(self, x: Tensor) -> Union[Tensor, Tuple[Tensor, ...]]:
         return self.model(x, mode='tensor')
 
 

@@ -19,7 +19,8 @@ from .runtimes import export_for_runtime
 FLOAT_TYPES = ('GroupConvolution', 'Multiply', 'Sigmoid', 'Interpolate', 'ReduceMean',
                'AvgPool', 'Add', 'Concat', 'MatMul')
 # Layers that stay in float32 by their exported names: the stem's first conv, the pose head's
-# final layer and the segmentation head's classifier.
+# final layer (and the mask head's read-out, also ``final_layer``) and the segmentation head's
+# classifier.
 FLOAT_LAYERS = ('.*stem/conv1/.*', '.*final_layer.*', '.*conv_seg.*')
 
 

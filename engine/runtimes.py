@@ -10,6 +10,7 @@ measurements behind it). A model takes a runtime through its ``runtime`` attribu
 tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
 ``RuntimeEncoderDecoder``).
 """
+import collections
 import copy
 import importlib.util
 import os
@@ -17,7 +18,7 @@ import shutil
 import tempfile
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -39,7 +40,32 @@ GRAPH_FORMS: Dict[str, DeployForm] = {
     'openvino': DeployForm(shuffle_free=True),
 }
 
-Session = Callable[[np.ndarray], np.ndarray]
+# A graph's outputs: the array of a one-output graph (pose heatmaps, segmentation logits), the
+# tuple of all in the graph's order otherwise (a multi-task pose model's heatmaps and mask
+# logits), as the model's tensor forward returns them.
+Outputs = Union[np.ndarray, Tuple[np.ndarray, ...]]
+TensorOutputs = Union[Tensor, Tuple[Tensor, ...]]
+Session = Callable[[np.ndarray], Outputs]
+
+
+def _one_or_all(outputs: Sequence[np.ndarray]) -> Outputs:
+    """The output of a one-output graph, the tuple of all outputs of any other."""
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def concatenate_outputs(chunks: Sequence[Outputs]) -> Outputs:
+    """The outputs of consecutive batch chunks joined along the batch axis, output by
+    output."""
+    if isinstance(chunks[0], tuple):
+        return tuple(np.concatenate(parts) for parts in zip(*chunks))
+    return np.concatenate(chunks)
+
+
+def outputs_to_torch(outputs: Outputs, device: Union[str, torch.device]) -> TensorOutputs:
+    """A session's outputs as tensors on ``device``, in the same structure."""
+    if isinstance(outputs, tuple):
+        return tuple(torch.from_numpy(out).to(device) for out in outputs)
+    return torch.from_numpy(outputs).to(device)
 
 
 def fastest_backend() -> str:
@@ -73,7 +99,7 @@ def check_backend(backend: str) -> str:
 
 def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False,
                         streams: int = 1) -> Session:
-    """``x -> output`` of the ONNX file ``path`` in onnxruntime's CPU provider: all graph
+    """``x -> outputs`` of the ONNX file ``path`` in onnxruntime's CPU provider: all graph
     optimisations (constant folding, conv/activation fusion, NCHWc layouts on x86),
     ``threads`` intra-op threads (0: one per core), sequential execution (the graph is a
     chain: inter-op threads would only compete with the intra-op ones).
@@ -95,7 +121,7 @@ def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False,
                                          '1' if spinning else '0')
         created = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
         name = created.get_inputs()[0].name
-        return lambda x: created.run(None, {name: x})[0]
+        return lambda x: _one_or_all(created.run(None, {name: x}))
 
     if streams <= 1:
         return session(threads)
@@ -106,21 +132,23 @@ def onnxruntime_session(path: str, threads: int = 0, spinning: bool = False,
 def split_over(runs: Sequence[Session]) -> Session:
     """A session that splits a batch, in order, into one contiguous chunk per session of
     ``runs``, runs them at once on threads (onnxruntime releases the GIL), and concatenates the
-    outputs in the same order; a batch of one runs on the first alone."""
+    outputs (each output of a multi-output graph) in the same order; a batch of one runs on the
+    first alone."""
     pool = ThreadPoolExecutor(len(runs))
 
-    def run(x: np.ndarray) -> np.ndarray:
+    def run(x: np.ndarray) -> Outputs:
         if len(x) == 1:
             return runs[0](x)
         chunks = np.array_split(x, min(len(runs), len(x)))
-        return np.concatenate(list(pool.map(lambda job: job[0](job[1]), zip(runs, chunks))))
+        return concatenate_outputs(list(pool.map(lambda job: job[0](job[1]),
+                                                 zip(runs, chunks))))
 
     return run
 
 
 def openvino_session(path: str, threads: int = 0, spinning: bool = False,
                      streams: int = 1) -> Session:
-    """``x -> output`` of the model ``path`` (ONNX or OpenVINO IR) in OpenVINO's CPU plugin,
+    """``x -> outputs`` of the model ``path`` (ONNX or OpenVINO IR) in OpenVINO's CPU plugin,
     in float32, with ``threads`` inference threads (0 = OpenVINO's default).
 
     A batch of one is compiled for the latency of one request. With ``streams`` > 1, a larger
@@ -133,6 +161,7 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False,
     import openvino as ov
     core = ov.Core()
     model = core.read_model(path)
+    num_outputs = len(model.outputs)
     # f32 explicitly: on CPUs with bfloat16 support the plugin otherwise computes in bfloat16
     # (differences of 1e-3 relative), which a backend meant to equal PyTorch must not do.
     latency = {'PERFORMANCE_HINT': 'LATENCY', 'INFERENCE_PRECISION_HINT': 'f32'}
@@ -150,32 +179,43 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False,
         return compiled[key]
 
     requests: Dict[Tuple[int, ...], object] = {}
-    queues: Dict[Tuple[int, ...], object] = {}
+    stream_requests: Dict[Tuple[int, ...], list] = {}
+
+    def outputs_of(request) -> Outputs:
+        """Copies of a finished request's outputs (its tensors are reused by the next call)."""
+        return _one_or_all([request.get_output_tensor(index).data.copy()
+                            for index in range(num_outputs)])
 
     def request_for(shape: Tuple[int, ...]):
         if shape not in requests:
             requests[shape] = compiled_for(shape, latency).create_infer_request()
         return requests[shape]
 
-    def queue_for(shape: Tuple[int, ...]):
-        if shape not in queues:
-            queue = ov.AsyncInferQueue(compiled_for(('streams', ) + shape, throughput), streams)
-            # userdata: (the call's output list, the chunk's index in it)
-            queue.set_callback(lambda request, slot: slot[0].__setitem__(
-                slot[1], request.get_output_tensor(0).data.copy()))
-            queues[shape] = queue
-        return queues[shape]
+    def stream_requests_for(shape: Tuple[int, ...]) -> list:
+        """``streams`` requests of the throughput-mode model for chunks of ``shape``. Plain
+        requests waited on in turn, not an ``AsyncInferQueue``: a queue's Python callback
+        runs on OpenVINO's threads, and deleting a queue while its threads still hold or wait
+        for the GIL hung the process (seen on busy cores)."""
+        if shape not in stream_requests:
+            model_for_streams = compiled_for(('streams', ) + shape, throughput)
+            stream_requests[shape] = [model_for_streams.create_infer_request()
+                                      for _ in range(streams)]
+        return stream_requests[shape]
 
-    def run(x: np.ndarray) -> np.ndarray:
+    def run(x: np.ndarray) -> Outputs:
         if streams <= 1 or len(x) == 1:
-            return request_for(x.shape).infer({0: x})[0].copy()
-        chunks = np.array_split(x, min(streams, len(x)))
-        outputs: List[Optional[np.ndarray]] = [None] * len(chunks)
-        for index, chunk in enumerate(chunks):
-            queue_for(chunk.shape).start_async({0: chunk}, (outputs, index))
-        for queue in queues.values():
-            queue.wait_all()
-        return np.concatenate(outputs)
+            request = request_for(x.shape)
+            request.infer({0: x})
+            return outputs_of(request)
+        started, used = [], collections.Counter()
+        for chunk in np.array_split(x, min(streams, len(x))):
+            request = stream_requests_for(chunk.shape)[used[chunk.shape]]
+            used[chunk.shape] += 1
+            request.start_async({0: chunk})  # copies the chunk in, runs on a free stream
+            started.append(request)
+        for request in started:
+            request.wait()
+        return concatenate_outputs([outputs_of(request) for request in started])
 
     return run
 
@@ -194,10 +234,13 @@ def runtime_session(path: str, runtime: str, threads: int = 0, spinning: bool = 
 
 def export_for_runtime(model: nn.Module, runtime: str, size: Tuple[int, int], path: str,
                        dynamic_batch: bool = True) -> None:
-    """Export ``model``'s tensor-mode forward (pose heatmaps, segmentation logits) for inputs
-    of ``size`` = (H, W) to ``path``, in the graph form ``runtime`` runs fastest."""
-    export_onnx(TensorForward(copy.deepcopy(model).cpu().eval()), size, path,
-                dynamic_batch=dynamic_batch, form=GRAPH_FORMS[runtime])
+    """Export ``model``'s tensor-mode forward (pose heatmaps, and a multi-task model's mask
+    logits beside them; segmentation logits) for inputs of ``size`` = (H, W) to ``path``, in
+    the graph form ``runtime`` runs fastest, its outputs named by
+    :attr:`TensorForward.output_names`."""
+    forward = TensorForward(copy.deepcopy(model).cpu().eval())
+    export_onnx(forward, size, path, dynamic_batch=dynamic_batch, form=GRAPH_FORMS[runtime],
+                output_names=forward.output_names)
 
 
 class RuntimeForward:
@@ -206,7 +249,8 @@ class RuntimeForward:
     The graph is exported once per input size (H, W), on first use, with a dynamic batch axis
     (:func:`export_for_runtime`); a segmentor that sees images of several sizes gets one graph
     each. Inputs and outputs are torch tensors on the input's device; the runtime computes on
-    the CPU.
+    the CPU. The output is what the model's tensor forward returns: one tensor, or the tuple of
+    a multi-task pose model's heatmaps and mask logits.
 
     Args:
         model: the PyTorch model (copied: later changes to it are not seen).
@@ -240,11 +284,11 @@ class RuntimeForward:
                                                    streams=self.streams)
         return self._sessions[size]
 
-    def __call__(self, x: Tensor) -> Tensor:
+    def __call__(self, x: Tensor) -> TensorOutputs:
         """(N, 3, H, W) -> the model's ``mode='tensor'`` output for it."""
         session = self._session((int(x.shape[-2]), int(x.shape[-1])))
         out = session(np.ascontiguousarray(x.detach().float().cpu().numpy()))
-        return torch.from_numpy(out).to(x.device)
+        return outputs_to_torch(out, x.device)
 
 
 def apply_backend(model: nn.Module, backend: str, threads: int = 0,
@@ -269,17 +313,33 @@ def apply_backend(model: nn.Module, backend: str, threads: int = 0,
     return model
 
 
+def _as_tuple(outputs) -> tuple:
+    return tuple(outputs) if isinstance(outputs, (tuple, list)) else (outputs, )
+
+
 @torch.no_grad()
-def onnx_max_abs_diff(path: str, reference: Callable[[Tensor], Tensor],
-                      inputs: Sequence[Tensor]) -> float:
-    """Largest absolute difference between onnxruntime on ``path`` and ``reference`` over all
-    ``inputs`` (e.g. several batch sizes, to check a dynamic batch axis)."""
+def onnx_max_abs_diff(path: str, reference: Callable[[Tensor], TensorOutputs],
+                      inputs: Sequence[Tensor]) -> Dict[str, float]:
+    """The largest absolute difference between onnxruntime on ``path`` and ``reference`` over
+    all ``inputs`` (e.g. several batch sizes, to check a dynamic batch axis), for each output
+    of the graph, by its name (in the graph's order).
+
+    Raises:
+        ValueError: the graph and ``reference`` differ in their number of outputs or in the
+            shape of one.
+    """
+    import onnx
+    names = [output.name for output in onnx.load(path).graph.output]
     run = onnxruntime_session(path)
-    worst = 0.0
+    worst = dict.fromkeys(names, 0.0)
     for x in inputs:
-        expected = reference(x).detach().cpu().numpy()
-        got = run(np.ascontiguousarray(x.detach().cpu().numpy()))
-        if got.shape != expected.shape:
-            raise ValueError(f'onnxruntime output shape {got.shape} != PyTorch {expected.shape}')
-        worst = max(worst, float(np.abs(got - expected).max()))
+        expected = [out.detach().cpu().numpy() for out in _as_tuple(reference(x))]
+        got = _as_tuple(run(np.ascontiguousarray(x.detach().cpu().numpy())))
+        if len(expected) != len(names):
+            raise ValueError(f'{path} has {len(names)} output(s), PyTorch gives {len(expected)}')
+        for name, ours, theirs in zip(names, got, expected):
+            if ours.shape != theirs.shape:
+                raise ValueError(f'{path}: onnxruntime output {name!r} of shape {ours.shape} != '
+                                 f'PyTorch {theirs.shape}')
+            worst[name] = max(worst[name], float(np.abs(ours - theirs).max()))
     return worst

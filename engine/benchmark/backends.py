@@ -1,11 +1,12 @@
 """The inference backends the benchmark compares, each as a ready-to-time call: the runtime
 layer's backends (:data:`engine.BACKENDS`), ``torch.compile`` of the deploy form, and the
-original implementation as the baseline."""
+original implementation as the baseline. A model's output is what its tensor forward gives:
+one tensor, or a tuple (a multi-task pose model's heatmaps and mask logits)."""
 import copy
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple, Union
 
 import torch
 from torch import Tensor, nn
@@ -13,27 +14,50 @@ from torch import Tensor, nn
 from litehrnet.reference import reference_model
 
 from ..model_builder import TensorForward
-from ..runtimes import (BACKENDS as RUNTIME_BACKENDS, GRAPH_FORMS, RUNTIMES, apply_backend,
-                        export_for_runtime, runtime_session)
+from ..runtimes import (BACKENDS as RUNTIME_BACKENDS, GRAPH_FORMS, RUNTIMES, TensorOutputs,
+                        apply_backend, export_for_runtime, outputs_to_torch, runtime_session)
 
 BACKENDS = tuple(b for b in RUNTIME_BACKENDS if b != 'auto') + ('compile',)
 
 
 @dataclass
 class Candidate:
-    """``run()`` does one timed inference on a fixed batch; ``output()`` returns its result as a
-    CPU tensor (for the parity line); ``note`` tells how it was set up."""
+    """``run()`` does one timed inference on a fixed batch; ``output()`` returns its result as
+    CPU float tensors (one, or a tuple; for the parity line); ``note`` tells how it was set
+    up."""
     run: Callable[[], object]
-    output: Callable[[], Tensor]
+    output: Callable[[], TensorOutputs]
     note: str = ''
 
 
+def _cpu_float(outputs: TensorOutputs) -> TensorOutputs:
+    if isinstance(outputs, (tuple, list)):
+        return tuple(out.float().cpu() for out in outputs)
+    return outputs.float().cpu()
+
+
+def _tensors(outputs) -> List[Tensor]:
+    """The tensors of an output, nested tuples (a :func:`chained` candidate's) flattened."""
+    if isinstance(outputs, (tuple, list)):
+        return [tensor for out in outputs for tensor in _tensors(out)]
+    return [outputs]
+
+
+def max_abs_difference(a, b) -> float:
+    """The largest absolute difference between two outputs of the same structure, over all
+    their tensors."""
+    a, b = _tensors(a), _tensors(b)
+    if len(a) != len(b):
+        raise ValueError(f'outputs of {len(a)} and {len(b)} tensors cannot be compared')
+    return max(float((x - y).abs().max()) for x, y in zip(a, b))
+
+
 def _torch_candidate(module: nn.Module, x: Tensor, note: str = '') -> Candidate:
-    def run() -> Tensor:
+    def run() -> Union[Tensor, tuple]:
         with torch.inference_mode():
             return module(x)
 
-    return Candidate(run, lambda: run().float().cpu(), note)
+    return Candidate(run, lambda: _cpu_float(run()), note)
 
 
 def reference_candidate(model: nn.Module, x: Tensor) -> Candidate:
@@ -71,7 +95,16 @@ def _runtime(model: nn.Module, x: Tensor, runtime: str, threads: int, streams: i
     form = 'shuffle-free Lite stages' if GRAPH_FORMS[runtime].shuffle_free else \
         'split and shuffle'
     note = f'{form}, {threads or "default"} threads, {streams} stream(s), no spinning'
-    return Candidate(lambda: run(x_cpu), lambda: torch.from_numpy(run(x_cpu)), note)
+    return Candidate(lambda: run(x_cpu), lambda: outputs_to_torch(run(x_cpu), 'cpu'), note)
+
+
+def chained(first: Candidate, second: Candidate, note: str = '') -> Candidate:
+    """One candidate running ``first`` then ``second`` (two models on the same batch, e.g. a
+    pose model and a separate segmentor); its output is the pair of theirs."""
+    def run() -> tuple:
+        return first.run(), second.run()
+
+    return Candidate(run, lambda: (first.output(), second.output()), note)
 
 
 def candidate(backend: str, model: nn.Module, x: Tensor, threads: int = 0,

@@ -31,7 +31,8 @@ def inference_topdown(model: nn.Module,
 
     Returns:
         One ``PoseDataSample`` per box; ``pred_instances.keypoints`` (1, K, 2) in image pixels
-        and ``pred_instances.keypoint_scores`` (1, K).
+        and ``pred_instances.keypoint_scores`` (1, K); from a model with a mask head also
+        ``pred_instances.masks`` (1, H, W) bool, the person's silhouette in the image.
     """
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     base = dict(img_path=img) if isinstance(img, str) else dict(img=check_image_array(img))

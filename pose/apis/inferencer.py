@@ -3,15 +3,17 @@ webcams, their keypoints by a top-down pose model.
 
 The stages, per frame: decode (:mod:`pose.apis.sources`), person boxes (the detector of
 :mod:`pose.apis.detection`, the user's boxes, or the whole frame), keypoints
-(:func:`pose.apis.inference_topdown`: every person of the frame in one batch), optionally
-drawing (:func:`pose.visualization.draw_pose`). In a video the detector may run every k-th
+(:func:`pose.apis.inference_topdown`: every person of the frame in one batch; with a model
+that has a mask head, each person's silhouette too), optionally drawing
+(:func:`pose.visualization.draw_pose`, silhouettes under the skeletons by
+:func:`pose.visualization.draw_masks`). In a video the detector may run every k-th
 frame only, the boxes in between following the people's keypoints (:mod:`pose.apis.tracking`),
 and keypoints may be smoothed over time (:mod:`pose.apis.smoothing`).
 """
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Optional, Tuple, Union
+from typing import Iterator, Mapping, NamedTuple, Optional, Tuple, Union
 
 import cv2
 import numpy as np
@@ -19,8 +21,8 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from engine import local_checkpoint, resolve_backend
-from pose.visualization import (draw_pose, heatmap_in_image, overlay_heatmap, scaled_sizes,
-                                side_by_side, summed_heatmap)
+from pose.visualization import (draw_masks, draw_pose, heatmap_in_image, overlay_heatmap,
+                                person_colors, scaled_sizes, side_by_side, summed_heatmap)
 
 from .detection import Detections, Detector, MMDetPersonDetector
 from .inference import inference_topdown, init_model
@@ -52,6 +54,14 @@ class StageTimes:
                            f'({100 * getattr(self, stage) / total:.0f}%)' for stage in STAGES)
         return (f'{self.frames} frames in {self.total:.2f} s '
                 f'({self.frames / total:.1f} fps): {stages}')
+
+
+class _Poses(NamedTuple):
+    """The pose model's output for the people of one frame."""
+    keypoints: np.ndarray  # (N, K, 2) float32 image pixels
+    keypoint_scores: np.ndarray  # (N, K) float32
+    heatmap: Optional[np.ndarray]  # (H, W) float32, with ``heatmaps`` only
+    masks: Optional[np.ndarray]  # (N, H, W) bool, from a model with a mask head only
 
 
 @dataclass
@@ -93,7 +103,8 @@ class PoseInferencer:
 
     Call it on an input (see :func:`pose.apis.sources.open_source`) for one
     :class:`pose.apis.results.FrameResult` per frame; :attr:`times` then holds the seconds
-    per stage.
+    per stage. When the pose model has a mask head (:attr:`with_mask`, the model's
+    ``with_mask``), every result also has ``masks``: each person's silhouette in image pixels.
     """
 
     def __init__(self,
@@ -132,6 +143,7 @@ class PoseInferencer:
             pose_config, pose_checkpoint and local_checkpoint(pose_checkpoint), device,
             pose_cfg_options, trust_checkpoint, self.backend, threads, streams)
         self.scope = self.pose_model.cfg.get('default_scope', 'pose')
+        self.with_mask = bool(getattr(self.pose_model, 'with_mask', False))
         if det_config is not None:
             detector = MMDetPersonDetector(det_config, det_checkpoint, device, person_id,
                                            bbox_thr, nms_thr, max_people, det_cfg_options,
@@ -147,7 +159,8 @@ class PoseInferencer:
                  inputs: Union[str, int, np.ndarray, FrameSource],
                  bboxes: Optional[Mapping[str, np.ndarray]] = None,
                  draw: bool = False,
-                 draw_bbox: bool = False) -> Iterator[FrameResult]:
+                 draw_bbox: bool = False,
+                 draw_mask: bool = False) -> Iterator[FrameResult]:
         """Estimate the poses in every frame of ``inputs``, lazily, in order.
 
         Args:
@@ -157,8 +170,21 @@ class PoseInferencer:
                 (N, 5) with scores, used instead of the detector; a frame without an entry has
                 nobody in it.
             draw: add the frame with the poses drawn (``visualization``); ``draw_bbox``
-                draws the boxes too.
+                draws the boxes too, ``draw_mask`` the silhouettes under the skeletons.
+
+        Raises:
+            ValueError: at the call, before any frame, for ``draw_mask`` with a model that
+                has no mask head.
         """
+        if draw_mask and not self.with_mask:
+            raise ValueError(self._no_mask_head())
+        return self._frames(inputs, bboxes, draw, draw_bbox, draw_mask)
+
+    def _frames(self, inputs: Union[str, int, np.ndarray, FrameSource],
+                bboxes: Optional[Mapping[str, np.ndarray]], draw: bool, draw_bbox: bool,
+                draw_mask: bool) -> Iterator[FrameResult]:
+        """The frames of ``inputs`` one by one (see :meth:`__call__`); nothing of a frame is
+        kept once the next is asked for, but what tracking and smoothing carry over."""
         source = open_source(inputs)
         self.times = StageTimes()
         state = _VideoState(IoUTracker(), self._smoother(), source.fps) \
@@ -172,7 +198,8 @@ class PoseInferencer:
             result = self._predict_frame(frame, state, bboxes)
             if draw:
                 with self._timed('drawing'):
-                    result.visualization = self.draw(frame.image, result, draw_bbox)
+                    result.visualization = self.draw(frame.image, result, draw_bbox,
+                                                     draw_mask)
             self.times.frames += 1
             yield result
 
@@ -183,17 +210,21 @@ class PoseInferencer:
         """The people of one frame; ``state`` carries a video's people between calls."""
         people, detected = self._people(frame, state, bboxes)
         with self._timed('pose'):
-            keypoints, keypoint_scores, heatmap = self._poses(frame.image, people.bboxes)
+            poses = self._poses(frame.image, people.bboxes)
         result = FrameResult(frame.index, frame.name, people.bboxes, people.scores,
-                             keypoints, keypoint_scores, detected=detected, heatmap=heatmap)
+                             poses.keypoints, poses.keypoint_scores, detected=detected,
+                             heatmap=poses.heatmap, masks=poses.masks)
         if state is not None:
             self._follow(result, state)
         return result
 
-    def draw(self, image: np.ndarray, result: FrameResult, draw_bbox: bool = False) -> np.ndarray:
-        """``image`` (H, W, 3) BGR with the poses of ``result`` drawn on a copy."""
+    def draw(self, image: np.ndarray, result: FrameResult, draw_bbox: bool = False,
+             draw_mask: bool = False) -> np.ndarray:
+        """``image`` (H, W, 3) BGR with the poses of ``result`` drawn on a copy; with
+        ``draw_mask``, over the people's silhouettes, semi-transparent, a colour per person."""
         radius, thickness = scaled_sizes(*image.shape[:2])  # alike at any image size
-        canvas = draw_pose(image, result.keypoints, result.keypoint_scores,
+        canvas = self._draw_masks(image, result, thickness) if draw_mask else image
+        canvas = draw_pose(canvas, result.keypoints, result.keypoint_scores,
                            self.meta['skeleton_links'], self.meta['keypoint_colors'],
                            self.meta['skeleton_link_colors'], self.kpt_thr, radius, thickness)
         if draw_bbox:
@@ -202,6 +233,17 @@ class PoseInferencer:
         if result.heatmap is not None:
             canvas = side_by_side([canvas, overlay_heatmap(image, result.heatmap)])
         return canvas
+
+    def _draw_masks(self, image: np.ndarray, result: FrameResult, thickness: int) -> np.ndarray:
+        """``image`` with the silhouettes of ``result``, a colour per person (per track in a
+        video, so that a person keeps their colour); where people overlap, the one with the
+        higher box score shows (duplicate detections of one person score lower)."""
+        if result.masks is None:
+            raise ValueError(f'frame {result.name} has no masks: ' + self._no_mask_head())
+        ids = result.track_ids if result.track_ids is not None else np.arange(len(result))
+        order = np.argsort(result.bbox_scores, kind='stable')  # drawn last: on top
+        return draw_masks(image, result.masks[order], person_colors(np.asarray(ids)[order]),
+                          outline=max(1, thickness - 1))
 
     def _people(self, frame: Frame, state: Optional[_VideoState],
                 bboxes: Optional[Mapping[str, np.ndarray]]) -> Tuple[Detections, bool]:
@@ -239,15 +281,11 @@ class PoseInferencer:
             return Detections.empty()
         return Detections(np.stack(boxes), np.array(scores, np.float32))
 
-    def _poses(self, image: np.ndarray,
-               bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
-        """(N, K, 2) keypoints and (N, K) scores of the people in ``bboxes`` (N, 4), and,
-        with ``heatmaps``, the (H, W) heatmap of the image (else None)."""
-        num_keypoints = self.meta['num_keypoints']
+    def _poses(self, image: np.ndarray, bboxes: np.ndarray) -> _Poses:
+        """The keypoints of the people in ``bboxes`` (N, 4), with ``heatmaps`` the heatmap
+        of the image, and with a mask head their silhouettes."""
         if len(bboxes) == 0:
-            return (np.zeros((0, num_keypoints, 2), np.float32),
-                    np.zeros((0, num_keypoints), np.float32),
-                    np.zeros(image.shape[:2], np.float32) if self.with_heatmaps else None)
+            return self._nobody(image.shape[:2])
         # The pose pipeline is built from the pose config's registry scope, whichever scope
         # another model (the detector, a user's) made current meanwhile.
         with DefaultScope.overwrite_default_scope(self.scope):
@@ -255,7 +293,27 @@ class PoseInferencer:
         keypoints = np.concatenate([s.pred_instances.keypoints for s in samples])
         scores = np.concatenate([s.pred_instances.keypoint_scores for s in samples])
         heatmap = self._image_heatmap(samples, image.shape) if self.with_heatmaps else None
-        return keypoints.astype(np.float32), scores.astype(np.float32), heatmap
+        # Each sample's (1, H, W) silhouette, already pasted into the image by the model.
+        masks = None
+        if self.with_mask:
+            masks = np.concatenate([s.pred_instances.masks for s in samples])
+            masks = masks.astype(bool, copy=False)
+        return _Poses(keypoints.astype(np.float32), scores.astype(np.float32), heatmap, masks)
+
+    def _nobody(self, image_shape: Tuple[int, int]) -> _Poses:
+        """The pose model's output for a frame without people."""
+        num_keypoints = self.meta['num_keypoints']
+        return _Poses(np.zeros((0, num_keypoints, 2), np.float32),
+                      np.zeros((0, num_keypoints), np.float32),
+                      np.zeros(image_shape, np.float32) if self.with_heatmaps else None,
+                      np.zeros((0, *image_shape), bool) if self.with_mask else None)
+
+    def _no_mask_head(self) -> str:
+        """Why masks cannot be drawn: the model has no mask head."""
+        config = getattr(self.pose_model.cfg, 'filename', None) or 'the pose config'
+        return (f'drawing masks (draw_mask, --draw-mask) needs a pose model with a mask head, '
+                f'but {config} has none (no model.mask_head); use a multi-task config, e.g. '
+                'configs/pose/demo/litehrnet_18_mask_coco-sample_256x192.py')
 
     def _image_heatmap(self, samples: list, image_shape: tuple) -> np.ndarray:
         """(H, W) float32 in [0, 1]: each person's heatmaps summed, put back where their
@@ -273,6 +331,7 @@ class PoseInferencer:
         """Identities, smoothing and the memory of this frame for the next one."""
         result.track_ids = state.tracker.update(result.bboxes)
         # The next frame's boxes come from the raw keypoints: smoothing lags behind motion.
+        # Only boxes and keypoints are kept (no masks, no pictures): one frame's memory.
         state.previous = FrameResult(result.index, result.name, result.bboxes,
                                      result.bbox_scores, result.keypoints.copy(),
                                      result.keypoint_scores, result.track_ids)

@@ -1,11 +1,13 @@
 """What the pose inferencer returns per frame, and its COCO results form."""
 import json
+import os
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional
+from typing import IO, Iterable, List, Optional
 
 import numpy as np
 
 from pose.evaluation.functional import instance_score
+from pose.structures import mask_to_rle
 
 
 @dataclass
@@ -27,6 +29,9 @@ class FrameResult:
         visualization: the frame with the poses drawn, (H, W, 3) BGR, when asked for.
         heatmap: (H, W) float32 in [0, 1], the people's summed heatmaps in image pixels,
             when asked for (``PoseInferencer(heatmaps=True)``).
+        masks: (N, H, W) bool, each person's silhouette in image pixels, from a pose model
+            with a mask head; None for a pose-only model. One frame's worth: the inferencer
+            yields frame by frame and keeps no earlier frame's masks.
     """
     index: int
     name: str
@@ -38,6 +43,7 @@ class FrameResult:
     detected: bool = False
     visualization: Optional[np.ndarray] = field(default=None, repr=False)
     heatmap: Optional[np.ndarray] = field(default=None, repr=False)
+    masks: Optional[np.ndarray] = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.bboxes)
@@ -49,7 +55,10 @@ class FrameResult:
         ``image_id`` (the frame index when None), ``category_id`` 1, ``keypoints`` as K
         ``x, y, score`` triplets, ``bbox`` as x, y, w, h, and ``score`` as the COCO metric
         rescores instances (:func:`pose.evaluation.functional.instance_score`: the box score
-        times the mean keypoint score above ``keypoint_score_thr``); ``track_id`` in videos.
+        times the mean keypoint score above ``keypoint_score_thr``); ``track_id`` in videos;
+        with masks, ``segmentation``: the person's mask as COCO compressed RLE
+        (:func:`pose.structures.mask_to_rle`), so that the same records are scored by COCO's
+        keypoint and segm evaluations.
         """
         image_id = self.index if image_id is None else image_id
         records = []
@@ -64,13 +73,44 @@ class FrameResult:
                 bbox=[round(float(v), 3) for v in (*box[:2], *(box[2:] - box[:2]))])
             if self.track_ids is not None:
                 record['track_id'] = int(self.track_ids[i])
+            if self.masks is not None:
+                record['segmentation'] = mask_to_rle(self.masks[i])
             records.append(record)
         return records
 
 
 def dump_coco_results(records: Iterable[dict], path: str) -> int:
-    """Write COCO keypoint results (a json list) to ``path``; return how many."""
-    records = list(records)
-    with open(path, 'w') as f:
-        json.dump(records, f)
-    return len(records)
+    """Write COCO results (a json list) to ``path``; return how many."""
+    with CocoResultsWriter(path) as writer:
+        writer.write(records)
+    return writer.count
+
+
+class CocoResultsWriter:
+    """COCO results written to a json list as they come, so that a long video's results are
+    never all in memory at once (one record is one person of one frame).
+
+    Use it as a context manager: on leaving, the list is closed; when the block raises, the
+    unfinished file is removed instead (no half-written results left looking complete).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path, self.count = path, 0
+        self._file: Optional[IO[str]] = None
+
+    def __enter__(self) -> 'CocoResultsWriter':
+        self._file = open(self.path, 'w')
+        self._file.write('[')
+        return self
+
+    def write(self, records: Iterable[dict]) -> None:
+        """Append ``records`` to the list."""
+        for record in records:
+            self._file.write((', ' if self.count else '') + json.dumps(record))
+            self.count += 1
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        self._file.write(']')
+        self._file.close()
+        if error_type is not None:
+            os.remove(self.path)

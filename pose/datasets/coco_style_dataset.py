@@ -83,6 +83,12 @@ class CocoStyleDataset(BaseDataset):
             the crop followed that centre for the whole training.
         center_shift_max: the largest move per axis, as a fraction of the box's width and
             height (uniform in [-max, max]); 0.2 in the original.
+        with_masks: keep each person's COCO ``segmentation`` (polygons or RLE, or None when
+            the annotation has none) and the ``crowd_segmentations`` of its image (regions
+            the mask loss ignores) in its data info, for :class:`pose.transforms.LoadPersonMask`.
+            Off by default: keypoint models never read the polygons, which would dominate the
+            dataset's memory. Instances without a segmentation still train their keypoints;
+            how many there are is logged once.
     """
 
     METAINFO: dict = dict()
@@ -102,7 +108,9 @@ class CocoStyleDataset(BaseDataset):
                  lazy_init: bool = False,
                  max_refetch: int = 1000,
                  center_shift_prob: float = 0.,
-                 center_shift_max: float = 0.2) -> None:
+                 center_shift_max: float = 0.2,
+                 with_masks: bool = False) -> None:
+        self.with_masks = with_masks
         if not 0 <= center_shift_prob <= 1 or center_shift_max < 0:
             raise ValueError(f'{type(self).__name__}: center_shift_prob must be in [0, 1] and '
                              f'center_shift_max >= 0, got {center_shift_prob} and '
@@ -159,6 +167,8 @@ class CocoStyleDataset(BaseDataset):
         if self.bbox_file:
             return self._load_detection_results()
         data_list = self._load_annotations()
+        if self.with_masks:
+            self._log_instances_without_mask(data_list)
         if self.center_shift_prob > 0 and not self.test_mode:
             self._shift_box_centers(data_list)
         return data_list
@@ -180,6 +190,14 @@ class CocoStyleDataset(BaseDataset):
                   f'training boxes of {self.ann_file} (center_shift_prob='
                   f'{self.center_shift_prob}, center_shift_max={self.center_shift_max})',
                   logger='current', level=logging.INFO)
+
+    def _log_instances_without_mask(self, data_list: List[dict]) -> None:
+        """Say once how many instances have no segmentation (their mask loss weight is 0)."""
+        missing = sum(1 for data_info in data_list if data_info['segmentation'] is None)
+        if missing:
+            print_log(f'{type(self).__name__}: {missing} of {len(data_list)} instances of '
+                      f'{self.ann_file} have no segmentation; they train their keypoints only '
+                      '(mask loss weight 0)', logger='current', level=logging.WARNING)
 
     def _check_inputs_exist(self) -> None:
         """Fail early, naming the path, when a file or the image folder is missing."""
@@ -215,12 +233,15 @@ class CocoStyleDataset(BaseDataset):
         data_list, skipped = [], 0
         for img_id in coco.getImgIds():
             img = self._image_info(coco, img_id)
-            for ann in coco.loadAnns(coco.getAnnIds(imgIds=img_id)):
+            anns = coco.loadAnns(coco.getAnnIds(imgIds=img_id))
+            for ann in anns:
                 data_info = self.parse_data_info(dict(raw_ann_info=ann, raw_img_info=img))
                 if data_info is None:
                     skipped += 1
-                else:
-                    data_list.append(data_info)
+                    continue
+                if self.with_masks:
+                    data_info.update(self._mask_info(ann, anns))
+                data_list.append(data_info)
         if skipped:
             print_log(f'{type(self).__name__}: {skipped} annotations in {self.ann_file} have no '
                       '"bbox" or "keypoints" field and were skipped', logger='current',
@@ -233,6 +254,15 @@ class CocoStyleDataset(BaseDataset):
                       'image ids its "images" do not list, and were skipped', logger='current',
                       level=logging.WARNING)
         return data_list
+
+    def _mask_info(self, ann: dict, image_anns: List[dict]) -> dict:
+        """The instance's own ``segmentation`` (None without one) and the crowd regions of
+        its image, which the mask loss ignores; checked when decoded, where the image size is
+        known (:func:`pose.structures.segmentation_to_mask`)."""
+        crowd = [other['segmentation'] for other in image_anns
+                 if other.get('iscrowd', 0) and other is not ann and other.get('segmentation')]
+        return dict(segmentation=ann.get('segmentation') or None, crowd_segmentations=crowd,
+                    mask_source=f'{self.ann_file}: annotation id {ann.get("id")}')
 
     def _image_info(self, coco: COCO, img_id: int) -> dict:
         """The COCO image entry of ``img_id`` with its ``img_path``; the fields a sample

@@ -18,7 +18,7 @@ INSTANCE_KEYS = dict(bbox='bboxes', bbox_score='bbox_scores', bbox_center='bbox_
 LABEL_KEYS = dict(keypoint_weights='keypoint_weights',
                   keypoints_visible_weights='keypoints_visible_weights')
 # results key -> PoseDataSample.gt_fields field (tensors, for losses)
-FIELD_KEYS = dict(heatmaps='heatmaps')
+FIELD_KEYS = dict(heatmaps='heatmaps', mask_target='mask_target', mask_weights='mask_weights')
 
 
 def image_to_tensor(img: np.ndarray) -> torch.Tensor:
@@ -35,7 +35,8 @@ class PackPoseInputs(BaseTransform):
     The sample holds ``gt_instances`` (numpy: bboxes (1, 4), bbox_scores (1,), bbox_centers
     (1, 2), bbox_scales (1, 2), keypoints (1, K, 2), keypoints_visible (1, K), areas (1,),
     head_size (1,) when present), ``gt_instance_labels`` (tensors: keypoint_weights (1, K))
-    and ``gt_fields`` (tensors: heatmaps (K, H, W)), each item only when in the results,
+    and ``gt_fields`` (tensors: heatmaps (K, H, W), mask_target and mask_weights (1, H, W) of
+    the mask head), each item only when in the results,
     and the ``meta_keys`` found in the results as metainfo.
     """
 

@@ -11,7 +11,8 @@ _CV2_FLIP_CODES = {'horizontal': 1, 'vertical': 0, 'diagonal': -1}
 
 @TRANSFORMS.register_module()
 class RandomFlip(BaseTransform):
-    """Flip the image, ``bbox``, ``bbox_center`` and keypoints with probability ``prob``.
+    """Flip the image, ``bbox``, ``bbox_center``, keypoints and ``person_mask`` (when
+    present) with probability ``prob``.
 
     Left/right keypoints swap labels through ``results['flip_indices']`` (from the dataset
     metainfo). Sets ``flip`` (bool) and ``flip_direction`` (str or None). Use it before
@@ -38,6 +39,9 @@ class RandomFlip(BaseTransform):
         results['flip'], results['flip_direction'] = True, self.direction
         h, w = results['img'].shape[:2]
         results['img'] = cv2.flip(results['img'], _CV2_FLIP_CODES[self.direction])
+        if results.get('person_mask') is not None:
+            results['person_mask'] = cv2.flip(results['person_mask'],
+                                              _CV2_FLIP_CODES[self.direction])
         if results.get('bbox') is not None:
             results['bbox'] = flip_bbox(results['bbox'], (w, h), 'xyxy', self.direction)
         if results.get('bbox_center') is not None:

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 
 from pose.codecs import BaseKeypointCodec
-from pose.structures.bbox_transforms import get_warp_matrix
+from pose.structures import image_to_heatmap_matrix
 
 
 def summed_heatmap(heatmaps: np.ndarray) -> np.ndarray:
@@ -24,12 +24,7 @@ def heatmap_in_image(heatmap: np.ndarray, input_center: np.ndarray, input_scale:
             heatmap to input pixels, and ``use_udp``), so that the heatmap lands where the
             codec decodes its keypoints.
     """
-    use_udp = getattr(codec, 'use_udp', False)
-    # heatmap -> network input by the codec's scale factor, then input -> image (the crop's
-    # inverse affine); one warp of the composed map.
-    inverse = get_warp_matrix(input_center, input_scale, 0, codec.input_size, use_udp,
-                              inv=True).astype(np.float64)
-    composed = np.concatenate([inverse[:, :2] * codec.scale_factor, inverse[:, 2:]], axis=1)
+    composed = image_to_heatmap_matrix(input_center, input_scale, 0., codec, inv=True)
     height, width = image_shape[:2]
     return cv2.warpAffine(heatmap.astype(np.float32), composed, (width, height),
                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,

@@ -1,7 +1,7 @@
 """Draw validation predictions during training, beside the ground truth."""
 import os.path as osp
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, NamedTuple, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -10,8 +10,18 @@ from mmengine.runner import Runner
 
 from pose.registry import HOOKS
 
+from .draw_masks import draw_masks, person_colors
 from .draw_pose import draw_pose, scaled_sizes
 from .panels import caption, side_by_side
+
+
+class Person(NamedTuple):
+    """What the hook keeps of one validation sample (one person), in image pixels."""
+    gt_keypoints: np.ndarray  # (1, K, 2)
+    gt_visible: np.ndarray  # (1, K)
+    keypoints: np.ndarray  # (1, K, 2) predicted
+    keypoint_scores: np.ndarray  # (1, K)
+    mask: Optional[np.ndarray] = None  # (1, H, W) bool predicted silhouette (a mask head's)
 
 
 @HOOKS.register_module()
@@ -19,6 +29,8 @@ class PoseVisualizationHook(Hook):
     """Every ``interval`` validations, draw the first ``num_images`` validation images: the
     ground-truth skeletons (left) beside the predicted ones (right), with the dataset's own
     links and colours (its metainfo), predicted keypoints scoring below ``score_thr`` faded.
+    A model with a mask head has its predicted silhouettes (``pred_instances.masks``) drawn
+    under the predicted skeletons, semi-transparent, a colour per person.
 
     The pictures go to the runner's visualizer (``add_image``, step = the epoch): with
     ``LocalVisBackend`` into ``<work_dir>/<timestamp>/vis_data/vis_image/
@@ -42,7 +54,7 @@ class PoseVisualizationHook(Hook):
         self.enable, self.interval, self.num_images = enable, interval, num_images
         self.score_thr, self.faded_alpha = score_thr, faded_alpha
         self._validations = 0
-        self._people: Dict[str, List] = OrderedDict()
+        self._people: Dict[str, List[Person]] = OrderedDict()
 
     def before_val_epoch(self, runner: Runner) -> None:
         self._validations += 1
@@ -64,7 +76,8 @@ class PoseVisualizationHook(Hook):
                 continue
             gt, pred = sample.gt_instances, sample.pred_instances
             self._people.setdefault(path, []).append(
-                (gt.keypoints, gt.keypoints_visible, pred.keypoints, pred.keypoint_scores))
+                Person(gt.keypoints, gt.keypoints_visible, pred.keypoints,
+                       pred.keypoint_scores, pred.get('masks', None)))
 
     def after_val_epoch(self, runner: Runner, metrics: Optional[dict] = None) -> None:
         if not self._drawing or not self._people:
@@ -86,19 +99,31 @@ class PoseVisualizationHook(Hook):
             runner.logger.info(f'PoseVisualizationHook: drew {", ".join(written)} into the '
                                "visualizer's backends (vis_data/vis_image/ for the local one)")
 
-    def draw(self, image: np.ndarray, people: List, meta: dict) -> np.ndarray:
+    def draw(self, image: np.ndarray, people: List[Person], meta: dict) -> np.ndarray:
         """(H + caption, 2 W + gap, 3) BGR: ``image`` with the ground truth, beside it with the
-        predictions. ``people``: (gt keypoints (1, K, 2), gt visible (1, K), predicted
-        keypoints (1, K, 2), scores (1, K)) per person, image pixels."""
-        gt_kpts, gt_visible, pred_kpts, pred_scores = (
-            np.concatenate(field) for field in zip(*people))
+        predictions (over the predicted silhouettes, when the people have masks)."""
+        gt_kpts = np.concatenate([person.gt_keypoints for person in people])
+        gt_visible = np.concatenate([person.gt_visible for person in people])
+        pred_kpts = np.concatenate([person.keypoints for person in people])
+        pred_scores = np.concatenate([person.keypoint_scores for person in people])
         radius, thickness = scaled_sizes(*image.shape[:2])
         style = dict(skeleton=meta['skeleton_links'], keypoint_colors=meta['keypoint_colors'],
                      link_colors=meta['skeleton_link_colors'], radius=radius,
                      thickness=thickness)
         truth = draw_pose(image, gt_kpts, (gt_visible > 0).astype(np.float32), score_thr=0.5,
                           **style)
-        predicted = draw_pose(image, pred_kpts, pred_scores, score_thr=self.score_thr,
+        predicted = draw_pose(self._silhouettes(image, people, thickness), pred_kpts,
+                              pred_scores, score_thr=self.score_thr,
                               faded_alpha=self.faded_alpha, **style)
         return side_by_side([caption(truth, 'ground truth'),
                              caption(predicted, f'prediction (faded: score < {self.score_thr})')])
+
+    @staticmethod
+    def _silhouettes(image: np.ndarray, people: List[Person], thickness: int) -> np.ndarray:
+        """``image`` with the people's predicted masks drawn, a colour per person (their
+        order in the image); ``image`` itself when no person has one."""
+        masks = [person.mask for person in people if person.mask is not None]
+        if not masks:
+            return image
+        return draw_masks(image, np.concatenate(masks), person_colors(range(len(masks))),
+                          outline=max(1, thickness - 1))

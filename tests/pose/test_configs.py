@@ -70,3 +70,35 @@ def test_batch_schedule_and_evaluation(path):
     assert cfg.train_cfg.max_epochs == 210
     assert cfg.train_cfg.val_interval == (10 if '/coco/' in path else 5)
     assert cfg.model.test_cfg.flip_test and cfg.model.test_cfg.shift_heatmap
+
+
+MULTITASK = {
+    'configs/pose/lite_hrnet_mask/coco/litehrnet_18_mask_coco_256x192.py':
+    'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py',
+    'configs/pose/lite_hrnet_mask/coco/litehrnet_30_mask_coco_256x192.py':
+    'configs/pose/lite_hrnet/coco/litehrnet_30_coco_256x192.py',
+    'configs/pose/demo/litehrnet_18_mask_coco-sample_256x192.py':
+    'configs/pose/demo/litehrnet_18_coco-sample_256x192.py',
+}
+
+
+@pytest.mark.parametrize('path,pose_path', sorted(MULTITASK.items()))
+def test_multitask_configs_are_their_pose_recipe_plus_masks(path, pose_path):
+    cfg, pose_cfg = load(path), load(pose_path)
+    pipeline = [dict(t) for t in cfg.train_dataloader.dataset.pipeline]
+    with_masks = [t for t in pipeline if t['type'] not in ('LoadPersonMask', 'GenerateMaskTarget')]
+    assert with_masks == [dict(t) for t in pose_cfg.train_dataloader.dataset.pipeline]
+    types = [t['type'] for t in pipeline]
+    # the mask is rasterised before the flip (which flips it) and warped after the crop
+    assert types.index('LoadPersonMask') == types.index('LoadImage') + 1
+    assert types.index('GenerateMaskTarget') > types.index('TopdownAffine')
+    assert pipeline[types.index('GenerateMaskTarget')]['encoder'] == dict(cfg.codec)
+    assert cfg.train_dataloader.dataset.with_masks
+    for key in ('backbone', 'head', 'test_cfg', 'data_preprocessor'):
+        assert cfg.model[key] == pose_cfg.model[key]
+    # the demo trains twice as long (its masks keep improving), with the same optimizer
+    schedule = ('param_scheduler', 'train_cfg') if '/demo/' not in path else ()
+    for key in ('optim_wrapper', ) + schedule:
+        assert cfg[key] == pose_cfg[key]
+    assert cfg.model.mask_head.type == 'MaskHead'
+    assert cfg.model.mask_head.in_channels == cfg.model.head.in_channels

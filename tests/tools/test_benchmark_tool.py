@@ -1,6 +1,7 @@
 """tools/analysis/benchmark.py runs every mode and reports against the reference (smoke test at a
 tiny size: speed targets are measured by the tool itself, never by tests)."""
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ benchmark = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(benchmark)
 
 POSE = str(ROOT / 'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py')
+MASK = str(ROOT / 'configs/pose/lite_hrnet_mask/coco/litehrnet_18_mask_coco_256x192.py')
 SEG = str(ROOT / 'configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py')
 TINY = ['--shape', '64', '64', '--runs', '1', '--warmup', '1', '--threads', '1']
 
@@ -42,6 +44,31 @@ def test_inference_reports_the_ratio_of_each_backend(monkeypatch, capsys, config
         line = next(line for line in out.splitlines()
                     if f'{backend} / reference eager:' in line)
         assert float(line.rsplit('= ', 1)[1]) <= 1e-4
+
+
+def test_multitask_times_the_joint_model_beside_pose_alone_and_a_segmentor(monkeypatch,
+                                                                            capsys):
+    out = run(monkeypatch, capsys, MASK, '--multitask', '--backend', 'pytorch', 'openvino',
+              '--batch-size', '2', *TINY)
+    # the mask head adds a few percent to the backbone; the segmentor is a second network
+    macs = re.search(r'pose alone ([0-9.]+)M, joint ([0-9.]+)M \(\+[0-9.]+%\), segmentor '
+                     r'([0-9.]+)M', out)
+    alone, joint, segmentor = map(float, macs.groups())
+    assert alone < joint < 1.1 * alone and segmentor > alone
+    for backend in ('pytorch', 'openvino'):
+        for name in ('pose alone', 'joint', 'pose + segmentor'):
+            assert re.search(rf'^  {backend} {re.escape(name)} \(.*\n +[0-9.]+ img/s', out, re.M)
+        line = next(line for line in out.splitlines()
+                    if line.startswith(f'  {backend}: joint / pose alone'))
+        assert 'pose + segmentor / pose alone' in line
+        assert float(line.rsplit('= ', 1)[1]) <= 1e-4  # every output of the three, vs pytorch
+
+
+def test_multitask_needs_a_mask_model(monkeypatch, capsys):
+    with pytest.raises(ValueError, match='has no mask head'):
+        run(monkeypatch, capsys, POSE, '--multitask', *TINY)
+    with pytest.raises(SystemExit):
+        run(monkeypatch, capsys, MASK, '--segmentor', POSE, *TINY)
 
 
 def test_training_steps(monkeypatch, capsys):

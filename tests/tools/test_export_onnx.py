@@ -1,5 +1,5 @@
-"""tools/deploy/export_onnx.py: pose and segmentation models to ONNX with a dynamic batch axis,
-checked in onnxruntime against PyTorch."""
+"""tools/deploy/export_onnx.py: pose, multi-task pose and segmentation models to ONNX with a
+dynamic batch axis, checked in onnxruntime against PyTorch."""
 import importlib.util
 import sys
 from pathlib import Path
@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from engine import TensorForward, build_model, runtime_session
+from litehrnet.deploy import export_onnx
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +32,7 @@ CASES = [
     ('configs/seg/fcn_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
     ('configs/seg/fcn-resize-concat_litehrnet-18_cityscapes-512x1024.py', (64, 128), []),
 ]
+MASK_CONFIG = 'configs/pose/lite_hrnet_mask/coco/litehrnet_18_mask_coco_256x192.py'
 
 
 def _checkpoint(config: str, path: Path) -> None:
@@ -57,6 +59,7 @@ def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, sha
 
     graph = onnx.load(str(out)).graph
     assert graph.input[0].type.tensor_type.shape.dim[0].dim_param == 'batch'
+    assert [output.name for output in graph.output] == ['output']  # one output, as before
     model = build_model(str(ROOT / config), str(checkpoint))
     run = runtime_session(str(out), 'onnxruntime')
     for batch in (1, 3):
@@ -89,3 +92,40 @@ def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys):
     with torch.no_grad():
         expected = TensorForward(model)(x).numpy()
     assert np.abs(run(x.numpy()) - expected).max() <= 1e-4
+
+
+@pytest.mark.parametrize('runtime', ['onnxruntime', 'openvino'])
+def test_a_mask_model_exports_both_outputs(tmp_path, monkeypatch, capsys, runtime):
+    """Heatmaps and mask logits, named, both with a free batch axis, equal to PyTorch at
+    batches 1 and 3 in the runtime whose graph form was exported; the tool's parity check
+    reports both."""
+    checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
+    _checkpoint(MASK_CONFIG, checkpoint)
+    monkeypatch.setattr(sys, 'argv', [
+        'export_onnx.py', str(ROOT / MASK_CONFIG), str(checkpoint), '--out', str(out),
+        '--dynamic-batch', '--shape', '64', '48', '--runtime', runtime])
+    assert export_tool.main() == 0
+    parity = capsys.readouterr().out.splitlines()[-1]
+    assert 'onnxruntime vs PyTorch max |diff| heatmaps' in parity and 'mask_logits' in parity
+
+    graph = onnx.load(str(out)).graph
+    assert [output.name for output in graph.output] == ['heatmaps', 'mask_logits']
+    assert all(output.type.tensor_type.shape.dim[0].dim_param == 'batch'
+               for output in graph.input[:1] + graph.output[:])
+    model = build_model(str(ROOT / MASK_CONFIG), str(checkpoint))
+    run = runtime_session(str(out), runtime, threads=1)
+    for batch in (1, 3):
+        x = torch.randn(batch, 3, 64, 48)
+        with torch.no_grad():
+            expected = TensorForward(model)(x)
+        got = run(x.numpy())
+        assert [out.shape for out in got] == [(batch, 17, 16, 12), (batch, 1, 16, 12)]
+        for ours, theirs in zip(got, expected):
+            assert np.abs(ours - theirs.numpy()).max() <= 1e-4
+
+
+def test_output_names_must_name_every_output(tmp_path):
+    model = build_model(str(ROOT / MASK_CONFIG))
+    with pytest.raises(ValueError, match=r'2 output\(s\) \(output, \d+\) but 1 output name'):
+        export_onnx(TensorForward(model), (64, 48), str(tmp_path / 'model.onnx'),
+                    simplify=False)

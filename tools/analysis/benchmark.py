@@ -3,8 +3,8 @@
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--batch-size N] [--threads T]
         [--backend pytorch|deploy|onnxruntime|openvino|compile|all ...] [--streams S]
         [--channels-last]
-        [--train] [--data [train|test]] [--shape H W] [--device cpu|cuda] [--runs R]
-        [--warmup W] [--settle K] [--budget S]
+        [--train] [--data [train|test]] [--multitask [--segmentor SEG_CONFIG]] [--shape H W]
+        [--device cpu|cuda] [--runs R] [--warmup W] [--settle K] [--budget S]
 
 Inference (default): the tensor-mode forward (pose heatmaps, segmentation logits) of the chosen
 backends and of the reference eager model -- the same weights and head, with the backbone run by
@@ -17,6 +17,14 @@ that compares with dense models), and for each backend the ratio of medians and 
 output difference from our PyTorch model. The backends are the runtime
 layer's (``engine.BACKENDS``: pytorch, deploy, onnxruntime and openvino, each runtime
 running the graph form ``engine.GRAPH_FORMS`` gives it) and ``torch.compile`` of the deploy form.
+
+--multitask (CONFIG: a pose model with a mask head): on the same batch of person crops and in
+each --backend, the joint model (keypoints and silhouettes from one backbone pass) beside pose
+alone (the same model without its mask head) and beside pose followed by a separate segmentor
+(--segmentor, by default mmseg's FCN on Lite-HRNet-18, ``pose.benchmark.PERSON_SEGMENTOR``, made a
+2-class person/background model at the crop size), timed in turns like the backends; prints the
+time of each, the multiply-accumulates per crop of the three, and per backend the joint model's
+and the pose + segmentor pair's time relative to pose alone.
 
 --train: full training steps (forward, loss, backward, the config's optimizer step) on a
 synthetic batch, ours against the reference, and the largest difference between the
@@ -37,20 +45,23 @@ import os
 import os.path as osp
 import platform
 import tempfile
-from typing import List
+from typing import Dict, List
 
 import torch
 from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 
 from engine import TensorForward, build_model, model_input_shape
-from engine.benchmark import (BACKENDS, Timings, candidate, gradient_difference, ratio_line,
+from engine.benchmark import (BACKENDS, Candidate, Timings, candidate, chained,
+                              gradient_difference, max_abs_difference, ratio_line,
                               reference_candidate, samples_per_second, time_alternating,
                               training_pair)
 from litehrnet.complexity import standard_macs
 
 # The package of each task scope, which makes its synthetic training batches.
 TASK_PACKAGES = {'pose': 'pose', 'mmseg': 'seg'}
+# The three ways of getting keypoints and silhouettes that --multitask times.
+MULTITASK = ('pose alone', 'joint', 'pose + segmentor')
 # The COCO sample bundled with the repository, read when a pose config's data is absent.
 COCO_SAMPLE = dict(data_root='data/samples/coco/', ann_file='test_coco.json',
                    data_prefix=dict(img=''))
@@ -76,6 +87,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--train', action='store_true', help='time training steps')
     parser.add_argument('--data', nargs='?', const='train', choices=('train', 'test'),
                         help='time the training data pipeline (or the test one)')
+    parser.add_argument('--multitask', action='store_true',
+                        help='time the joint keypoint + silhouette model (CONFIG, with a mask '
+                        'head) beside pose alone and beside pose + a separate segmentor')
+    parser.add_argument('--segmentor', help='--multitask: the separate segmentation config '
+                        '(made 2-class; default: pose.benchmark.PERSON_SEGMENTOR)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
                         help="input height and width (default: the config's input size)")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -93,8 +109,10 @@ def parse_args() -> argparse.Namespace:
                         '--warmup calls, exports and compilations come on top')
     parser.add_argument('--trust-checkpoint', action='store_true')
     args = parser.parse_args()
-    if args.train and args.data:
-        parser.error('--train and --data are separate benchmarks: give one')
+    if sum(map(bool, (args.train, args.data, args.multitask))) > 1:
+        parser.error('--train, --data and --multitask are separate benchmarks: give one')
+    if args.segmentor and not args.multitask:
+        parser.error('--segmentor is the separate segmentor of --multitask')
     if 'all' in args.backend:
         args.backend = list(BACKENDS)
     return args
@@ -103,6 +121,8 @@ def parse_args() -> argparse.Namespace:
 def header(args: argparse.Namespace, shape) -> str:
     mode = (f'{args.data} data pipeline' if args.data else 'training' if args.train
             else ', '.join(args.backend))
+    if args.multitask:
+        mode = f'multi-task against pose alone and pose + segmentor; {mode}'
     return (f'{args.config}\n  {mode}, batch {args.batch_size}, input {shape[0]}x{shape[1]}, '
             f'{args.device}, {torch.get_num_threads()} threads, torch {torch.__version__}, '
             f'{platform.processor() or platform.machine()}')
@@ -127,11 +147,11 @@ def time_inference(args: argparse.Namespace, model, shape, workdir: str) -> None
                                workdir=workdir)
             for backend in args.backend}
     plain = candidate('pytorch', model, x).output()
-    diffs = {backend: (c.output() - plain).abs().max().item() for backend, c in ours.items()}
+    diffs = {backend: max_abs_difference(c.output(), plain) for backend, c in ours.items()}
     timings = time_alternating({'reference': reference.run,
                                 **{backend: c.run for backend, c in ours.items()}},
                                args.device, args.warmup, args.runs, args.budget, args.settle)
-    macs = args.batch_size * standard_macs(TensorForward(model), x[:1].cpu())
+    macs = args.batch_size * standard_macs(TensorForward(model).eval(), x[:1].cpu())
     print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
     for backend, c in ours.items():
         print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
@@ -142,6 +162,63 @@ def time_inference(args: argparse.Namespace, model, shape, workdir: str) -> None
     for backend in ours:
         print(f'  {ratio_line(backend, timings[backend], timings["reference"])}; '
               f'max |{backend} - pytorch| = {diffs[backend]:.2e}')
+
+
+def bench_multitask(args: argparse.Namespace, model, shape) -> None:
+    # The runtimes' ONNX files live in a folder removed at the end, whatever happens.
+    with tempfile.TemporaryDirectory(prefix='litehrnet_bench_') as workdir:
+        time_multitask(args, model, shape, workdir)
+
+
+def multitask_models(args: argparse.Namespace, model, shape) -> Dict[str, torch.nn.Module]:
+    """The joint model, pose alone and the separate segmentor, by name."""
+    from pose.benchmark import PERSON_SEGMENTOR, person_segmentor, pose_alone
+    return {'pose alone': pose_alone(model), 'joint': model,
+            'segmentor': person_segmentor(args.segmentor or PERSON_SEGMENTOR, shape,
+                                          args.device)}
+
+
+def multitask_candidates(args: argparse.Namespace, backends: List[str],
+                         models: Dict[str, torch.nn.Module], x: torch.Tensor,
+                         workdir: str) -> Dict[str, Candidate]:
+    """'BACKEND pose alone', 'BACKEND joint' and 'BACKEND pose + segmentor' (pose alone, then
+    the segmentor) for each of ``backends``."""
+    candidates = {}
+    for backend in backends:
+        made = {name: candidate(backend, model, x, threads=args.threads,
+                                channels_last=args.channels_last, streams=args.streams,
+                                workdir=tempfile.mkdtemp(dir=workdir))
+                for name, model in models.items()}
+        candidates[f'{backend} pose alone'] = made['pose alone']
+        candidates[f'{backend} joint'] = made['joint']
+        candidates[f'{backend} pose + segmentor'] = chained(
+            made['pose alone'], made['segmentor'], made['segmentor'].note)
+    return candidates
+
+
+def time_multitask(args: argparse.Namespace, model, shape, workdir: str) -> None:
+    x = torch.randn(args.batch_size, 3, *shape,
+                    generator=torch.Generator().manual_seed(0)).to(args.device)
+    models = multitask_models(args, model, shape)
+    candidates = multitask_candidates(args, args.backend, models, x, workdir)
+    plain = multitask_candidates(args, ['pytorch'], models, x, workdir)
+    timings = time_alternating({name: c.run for name, c in candidates.items()}, args.device,
+                               args.warmup, args.runs, args.budget, args.settle)
+    macs = {name: standard_macs(TensorForward(m).eval(), x[:1].cpu())
+            for name, m in models.items()}
+    print(f'  multiply-accumulates per crop: pose alone {macs["pose alone"] / 1e6:.1f}M, joint '
+          f'{macs["joint"] / 1e6:.1f}M (+{macs["joint"] / macs["pose alone"] - 1:.1%}), '
+          f'segmentor {macs["segmentor"] / 1e6:.1f}M')
+    for name, c in candidates.items():
+        print_timing(f'{name} ({c.note})', timings[name], args.batch_size)
+    for backend in args.backend:
+        median = {m: timings[f'{backend} {m}'].median for m in MULTITASK}
+        diff = max(max_abs_difference(candidates[f'{backend} {m}'].output(),
+                                      plain[f'pytorch {m}'].output()) for m in MULTITASK)
+        print(f'  {backend}: joint / pose alone {median["joint"] / median["pose alone"]:.3f}x '
+              f'the time, pose + segmentor / pose alone '
+              f'{median["pose + segmentor"] / median["pose alone"]:.3f}x; '
+              f'max |{backend} - pytorch| = {diff:.2e}')
 
 
 def bench_training(args: argparse.Namespace, model, cfg, shape) -> None:
@@ -195,6 +272,8 @@ def main() -> None:
     print(header(args, shape))
     if args.data:
         bench_data(args, cfg)
+    elif args.multitask:
+        bench_multitask(args, model, shape)
     elif args.train:
         bench_training(args, model, cfg, shape)
     else:

@@ -73,6 +73,10 @@ class RunLog:
         return step * self.iters_per_epoch() if x_axis == 'iter' else step  # step: an epoch
 
 
+# line style and marker of the first, second, ... validation key
+_VALIDATION_STYLES = (('--', 'o'), (':', 's'), ('-.', '^'))
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -189,8 +193,13 @@ def plot_curves(runs: Sequence[RunLog], keys: Sequence[str], x_axis: str,
             if key not in axis_keys.setdefault(is_train, []):
                 axis_keys[is_train].append(key)
             xs, ys = run.curve(key, x_axis)
+            # a colour per run; per validation key its own line and marker (keypoint and
+            # mask AP of one run side by side stay apart)
+            val_index = [k for k in keys if not run.is_train_key(k)].index(key) \
+                if not is_train else 0
+            linestyle, marker = _VALIDATION_STYLES[val_index % len(_VALIDATION_STYLES)]
             style = dict(linestyle='-', marker=None) if is_train else \
-                dict(linestyle='--', marker='o', markersize=4)
+                dict(linestyle=linestyle, marker=marker, markersize=4)
             axes[is_train].plot(xs, ys, color=color, label=f'{run.label}: {key}', **style)
     train_ax.set_xlabel('epoch' if x_axis == 'epoch' else 'iteration')
     for is_train, ax in axes.items():

@@ -6,7 +6,7 @@
          [--bbox-thr 0.3] [--nms-thr 0.3] [--max-people N] [--det-cat-id ID]]
         [--det-file DETS.json --det-ann-file ANN.json]
         [--out-dir DIR] [--save-json] [--show] [--smooth] [--draw-bbox] [--draw-heatmap]
-        [--kpt-thr 0.3]
+        [--draw-mask] [--kpt-thr 0.3]
         [--backend auto|pytorch|deploy|onnxruntime|openvino] [--threads N] [--streams S]
         [--device cpu]
 
@@ -22,10 +22,14 @@ the fastest runtime installed on a CPU, in PyTorch on CUDA; the demo prints whic
 
 Outputs: ``--out-dir`` gets one picture per image, or ``<video>_pose.mp4`` at the input's
 frame rate; ``--save-json`` adds ``<input>.keypoints.json`` there (COCO results: one record per
-person per frame); ``--show`` opens a window (q or Esc stops). ``--draw-heatmap`` puts the
-frame with each person's summed heatmaps (placed where their crop came from) to the right of the
-skeletons, so pictures and videos are twice as wide. The time spent decoding,
-detecting, estimating poses and drawing is printed at the end.
+person per frame, written as the frames come; with a pose model that has a mask head, each
+record also carries the person's silhouette as a COCO RLE ``segmentation``, so the file is
+scored by COCO's segm evaluation as well as its keypoint one); ``--show`` opens a window (q or
+Esc stops). ``--draw-heatmap`` puts the frame with each person's summed heatmaps (placed where
+their crop came from) to the right of the skeletons, so pictures and videos are twice as wide.
+``--draw-mask`` (a model with a mask head only) draws each person's silhouette,
+semi-transparent, in a colour per person (per track in videos), under the skeletons. The time
+spent decoding, detecting, estimating poses and drawing is printed at the end.
 
 No output may replace an input (the run is refused before it starts), and a write that fails is
 an error, never a "wrote". In a folder, an image that cannot be read (empty, corrupt, not a
@@ -39,6 +43,7 @@ import os.path as osp
 import sys
 import time
 from collections import defaultdict
+from contextlib import ExitStack
 from typing import Dict, Iterator, List, Optional
 
 import cv2
@@ -47,7 +52,7 @@ from tqdm import tqdm
 
 from engine import (VideoOutput, add_inference_arguments, refuse_overwriting_inputs,
                     write_image)
-from pose.apis import FrameResult, PoseInferencer, dump_coco_results, open_source
+from pose.apis import CocoResultsWriter, FrameResult, PoseInferencer, open_source
 from pose.apis.detection import load_detector_config
 from pose.apis.sources import FrameSource
 
@@ -83,6 +88,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--draw-bbox', action='store_true', help='draw the person boxes too')
     parser.add_argument('--draw-heatmap', action='store_true',
                         help="each person's heatmaps, summed, beside the skeletons")
+    parser.add_argument('--draw-mask', action='store_true',
+                        help="each person's silhouette under the skeletons (needs a model with "
+                        'a mask head)')
     add_inference_arguments(parser, default_backend='auto')
     args = parser.parse_args()
     if bool(args.det_file) != bool(args.det_ann_file):
@@ -303,22 +311,25 @@ def main() -> None:
     chosen = ' (--backend auto: the fastest installed on a CPU, PyTorch on CUDA)' \
         if args.backend == 'auto' else ''
     print(f'pose model backend: {inferencer.backend}{chosen}')
+    # Refuses --draw-mask without a mask head before any output is made.
+    results = inferencer(source, boxes, draw=True, draw_bbox=args.draw_bbox,
+                         draw_mask=args.draw_mask)
     if args.out_dir:
         os.makedirs(args.out_dir, exist_ok=True)
-    records = []
-    try:
-        for result in progress(inferencer(source, boxes, draw=True, draw_bbox=args.draw_bbox),
-                               source):
-            records += result.coco_records(ids_by_name.get(result.name))
+    with ExitStack() as stack:
+        # Streamed, frame by frame: a long video's records (and masks) are not all kept.
+        json_out = stack.enter_context(CocoResultsWriter(json_path(source, args.out_dir))) \
+            if args.save_json else None
+        stack.callback(outputs.close)
+        for result in progress(results, source):
+            if json_out is not None:
+                json_out.write(result.coco_records(ids_by_name.get(result.name)))
             if not outputs.add(result):
                 break
-    finally:
-        outputs.close()
     for path in outputs.written:
         print(f'wrote {path}')
-    if args.save_json:
-        path = json_path(source, args.out_dir)
-        print(f'wrote {path} ({dump_coco_results(records, path)} people)')
+    if json_out is not None:
+        print(f'wrote {json_out.path} ({json_out.count} people)')
     print(f'{inferencer.times.summary()}; writing and showing {outputs.seconds:.2f} s')
     report_skipped(source)
 

@@ -13,7 +13,9 @@ and the int8 graph predict the whole validation set through the config's test-ti
 flip test, and the tool prints what int8 costs: the displacement of every keypoint against the
 float32 graph, in image pixels (mean, 95th percentile and max, over keypoints the float32 graph
 scores above 0.3), the validation metric (COCO AP) of each graph, and the time of one batch-1
-call of each in OpenVINO.
+call of each in OpenVINO. A multi-task model (with a mask head) is quantized with both of its
+outputs (its mask read-out, like the heatmaps', stays float32), and the tool also prints the
+intersection over union of every person's int8 silhouette with the float32 one.
 
 Int8 is never the default anywhere: its speed gain and accuracy cost depend on the CPU (int8
 dot products: AVX-512 VNNI, AMX) and on the model; on the CPU measured for docs/benchmarks.md it
@@ -34,6 +36,7 @@ from mmengine.runner import Runner
 
 from engine import (model_input_shape, quantize_for_openvino, refuse_overwriting_inputs,
                     runtime_session)
+from engine.runtimes import outputs_to_torch
 from pose.apis import init_model
 
 SCORE_THRESHOLD = 0.3
@@ -68,10 +71,11 @@ def preprocessed_batches(model, loader) -> List[Tuple[torch.Tensor, list]]:
     return batches
 
 
-def predict(model, batches, heatmaps: Callable[[torch.Tensor], torch.Tensor]) -> list:
-    """The model's predictions of every batch with ``heatmaps`` computing its heatmaps (on
-    copies of the data samples, which prediction fills in)."""
-    model.runtime = heatmaps
+def predict(model, batches, session: Callable[[np.ndarray], object]) -> list:
+    """The model's predictions of every batch with ``session`` computing its network outputs
+    (heatmaps, and a mask model's mask logits), on copies of the data samples, which
+    prediction fills in."""
+    model.runtime = lambda x: outputs_to_torch(session(x.numpy()), x.device)
     with torch.no_grad():
         return [model.predict(inputs, copy.deepcopy(samples)) for inputs, samples in batches]
 
@@ -93,6 +97,18 @@ def displacement(reference: list, other: list) -> np.ndarray:
             delta = a.pred_instances.keypoints[0] - b.pred_instances.keypoints[0]
             distances.append(np.linalg.norm(delta[confident], axis=-1))
     return np.concatenate(distances) if distances else np.zeros(0)
+
+
+def mask_ious(reference: list, other: list) -> np.ndarray:
+    """Intersection over union of every person's silhouette between two prediction sets (1
+    where both are empty)."""
+    ious = []
+    for batch_ref, batch_other in zip(reference, other):
+        for a, b in zip(batch_ref, batch_other):
+            mask_a, mask_b = a.pred_instances.masks, b.pred_instances.masks
+            union = np.logical_or(mask_a, mask_b).sum()
+            ious.append(np.logical_and(mask_a, mask_b).sum() / union if union else 1.0)
+    return np.asarray(ious, dtype=np.float64)
 
 
 def batch1_ms(run: Callable[[np.ndarray], np.ndarray], crop: np.ndarray, runs: int = 30) -> float:
@@ -120,9 +136,7 @@ def main() -> None:
 
     sessions = {name: runtime_session(path, 'openvino', threads=args.threads)
                 for name, path in (('float32', fp32_path), ('int8', args.out))}
-    predictions = {name: predict(model, batches,
-                                 lambda x, run=run: torch.from_numpy(run(x.numpy())))
-                   for name, run in sessions.items()}
+    predictions = {name: predict(model, batches, run) for name, run in sessions.items()}
     distances = displacement(predictions['float32'], predictions['int8'])
     print(f'wrote {args.out} and its .bin ({os.path.getsize(args.out[:-4] + ".bin") / 2**20:.2f} '
           f'MiB of weights), calibrated on {used} crops')
@@ -130,6 +144,10 @@ def main() -> None:
         print(f'int8 vs float32 keypoint displacement over {distances.size} keypoints scored > '
               f'{SCORE_THRESHOLD}: mean {distances.mean():.2f} px, 95th percentile '
               f'{np.percentile(distances, 95):.2f} px, max {distances.max():.2f} px')
+    if model.with_mask:
+        ious = mask_ious(predictions['float32'], predictions['int8'])
+        print(f'int8 vs float32 silhouettes of {ious.size} people: IoU mean {ious.mean():.4f}, '
+              f'min {ious.min():.4f}')
     for name, preds in predictions.items():
         metrics = evaluate(cfg[f'{args.split}_evaluator'], model.dataset_meta, batches, preds)
         main_metrics = {k: round(v, 4) for k, v in metrics.items() if k.endswith('AP')}

@@ -1,8 +1,11 @@
-"""COCO keypoint AP/AR, following the HRNet / Lite-HRNet / mmpose top-down protocol.
+"""COCO keypoint AP/AR, following the HRNet / Lite-HRNet / mmpose top-down protocol, and the
+mask AP/AR of models that also predict each person's silhouette.
 
 Per image: every predicted instance is rescored (by default ``bbox_score`` times the mean of its
 keypoint scores above 0.2), near-duplicate poses are removed by OKS-NMS (threshold 0.9), and the
-result file is scored by xtcocotools' ``COCOeval`` with the dataset's OKS sigmas.
+result file is scored by xtcocotools' ``COCOeval`` with the dataset's OKS sigmas. The masks of
+the same instances, with the same scores, are scored by COCO's ``segm`` evaluation (Lin et al.,
+"Microsoft COCO: Common Objects in Context", ECCV 2014; the reference cocoapi's ``COCOeval``).
 """
 import os.path as osp
 import tempfile
@@ -17,7 +20,9 @@ from xtcocotools.coco import COCO
 from xtcocotools.cocoeval import COCOeval
 
 from pose.registry import METRICS
-from ..functional import gt_to_coco_dict, instance_score, oks_nms, soft_oks_nms
+from ..functional import (annotations_without_segmentation, gt_to_coco_dict,
+                          instance_masks_to_rles, instance_score, mask_iou, oks_nms,
+                          pycocotools_view, segm_eval_stats, soft_oks_nms)
 from ..functional.rescore import SCORE_MODES
 from .utils import to_numpy
 
@@ -26,6 +31,12 @@ NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
 # names of COCOeval.stats in order, as mmpose reports them
 KEYPOINT_STATS = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5', 'AR .75', 'AR (M)',
                   'AR (L)')
+# names of COCOeval.stats in segm mode, in order: AP at IoU .50:.05:.95, .5 and .75, AP of
+# small, medium and large objects (100 detections per image), AR with 1, 10 and 100
+# detections per image, AR of small, medium and large objects (100 detections)
+MASK_STATS = ('mask_AP', 'mask_AP .5', 'mask_AP .75', 'mask_AP (S)', 'mask_AP (M)',
+              'mask_AP (L)', 'mask_AR@1', 'mask_AR@10', 'mask_AR', 'mask_AR (S)', 'mask_AR (M)',
+              'mask_AR (L)')
 
 
 def _keypoint_extent_area(keypoints: np.ndarray) -> float:
@@ -50,7 +61,26 @@ def _unique_by_id(instances: List[dict]) -> List[dict]:
 
 @METRICS.register_module()
 class CocoMetric(BaseMetric):
-    """COCO keypoint AP and AR (``coco/AP``, ``coco/AP .5``, ..., ``coco/AR (L)``).
+    """COCO keypoint AP and AR (``coco/AP``, ``coco/AP .5``, ..., ``coco/AR (L)``) and, for
+    a mask model, mask AP/AR and the mean mask IoU on ground-truth boxes.
+
+    Masks: when the samples' ``pred_instances`` carry ``masks`` ((N, H, W) bool in image
+    pixels, pasted back from the crop by the model), the instances kept by the rescoring and
+    NMS above are also written, with the same scores, as COCO ``segm`` results
+    (``{outfile_prefix}.segm.json``) and scored by COCO's ``segm`` evaluation against
+    ``ann_file``: ``coco/mask_AP``, ``coco/mask_AP .5``, ``coco/mask_AP .75``,
+    ``coco/mask_AP (S)``, ``(M)``, ``(L)``, ``coco/mask_AR@1``, ``coco/mask_AR@10``,
+    ``coco/mask_AR`` (100 detections per image), ``coco/mask_AR (S)``, ``(M)``, ``(L)``.
+    As in COCO, every non-crowd annotation counts, also persons without labelled keypoints
+    (which a top-down val set on ground-truth boxes does not crop: there they are misses).
+    ``coco/mask_IoU`` is the mean IoU of each ground-truth-box sample's mask with its own
+    annotation's (non-crowd) segmentation, counted once per annotation. A sample is one when
+    it carries ``raw_ann_info`` of the same ``id``: the dataset packs it for samples made from
+    annotations, never for samples made from a ``bbox_file``, whose ids are running indices
+    of the detections. Without such samples (testing on detected boxes) there is no
+    ``mask_IoU``. Only the masks' RLEs are kept between batches. Mask evaluation needs
+    ``ann_file`` (``raw_ann_info`` carries no segmentation): masks without it raise a
+    ValueError at the first batch, unless ``format_only``.
 
     Args:
         ann_file: COCO-format annotation json. When None, the ground truth is built from the
@@ -65,8 +95,9 @@ class CocoMetric(BaseMetric):
         nms_thr: OKS threshold of the NMS.
         format_only: only write the results json (e.g. for test-dev); needs
             ``outfile_prefix``.
-        outfile_prefix: results go to ``{outfile_prefix}.keypoints.json`` (and the converted
-            ground truth to ``{outfile_prefix}.gt.json``); a temporary dir when None.
+        outfile_prefix: results go to ``{outfile_prefix}.keypoints.json`` (masks to
+            ``{outfile_prefix}.segm.json``, the converted ground truth to
+            ``{outfile_prefix}.gt.json``); a temporary dir when None.
         collect_device: ``'cpu'`` or ``'gpu'``, for gathering results across ranks.
         prefix: key prefix, ``'coco'`` by default.
     """
@@ -119,15 +150,19 @@ class CocoMetric(BaseMetric):
             data_batch: the dataloader's batch (unused).
             data_samples: ``PoseDataSample.to_dict()`` outputs with ``id``, ``img_id``,
                 ``pred_instances`` (keypoints (N, K, 2), keypoint_scores (N, K), optional
-                bbox_scores (N,)), ``gt_instances`` and, without ``ann_file``,
-                ``raw_ann_info`` and ``ori_shape``.
+                bbox_scores (N,), optional masks (N, H, W) bool with ``ori_shape`` (H, W)),
+                ``gt_instances`` and, without ``ann_file``, ``raw_ann_info`` and
+                ``ori_shape``.
         """
         for sample in data_samples:
             if 'pred_instances' not in sample:
                 raise ValueError(f'{self.__class__.__name__} needs `pred_instances` in '
                                  'every data sample')
             gt = None if self.coco is not None else self._parse_gt(sample)
-            self.results.append((self._parse_pred(sample), gt))
+            pred = self._parse_pred(sample)
+            if 'masks' in sample['pred_instances']:
+                pred.update(self._parse_masks(sample, len(pred['keypoints'])))
+            self.results.append((pred, gt))
 
     @staticmethod
     def _parse_pred(sample: dict) -> dict:
@@ -159,6 +194,35 @@ class CocoMetric(BaseMetric):
                     keypoint_scores=keypoint_scores, bbox_scores=bbox_scores.reshape(-1),
                     areas=areas.reshape(-1))
 
+    def _parse_masks(self, sample: dict, num_instances: int) -> dict:
+        """``masks``: the sample's N mask RLEs; ``gt_ann_id``: the annotation whose mask IoU
+        it measures (None unless it is a ground-truth-box sample, see the class doc)."""
+        where = f'{self.__class__.__name__}: sample id {sample["id"]}'
+        if self.coco is None and not self.format_only:
+            raise ValueError(f'{where} has pred_instances.masks, but mask evaluation needs '
+                             'ann_file (the samples\' raw_ann_info carries no segmentation): '
+                             'give CocoMetric(ann_file=...)')
+        if 'ori_shape' not in sample:
+            raise KeyError(f'{where} has pred_instances.masks but no ori_shape to check '
+                           'them against')
+        masks = instance_masks_to_rles(sample['pred_instances']['masks'], num_instances,
+                                       sample['ori_shape'], where)
+        gt_ann_id = self._gt_annotation_id(sample) if num_instances == 1 else None
+        return dict(masks=masks, gt_ann_id=gt_ann_id)
+
+    def _gt_annotation_id(self, sample: dict) -> Optional[int]:
+        """The id of the non-crowd, segmented annotation of ``ann_file`` whose box made this
+        sample, or None (detected box, crowd, no segmentation, no ``ann_file``)."""
+        raw = sample.get('raw_ann_info')
+        # detections carry no raw_ann_info, so a running index never passes for an id
+        if self.coco is None or not isinstance(raw, dict) or raw.get('id') != sample['id']:
+            return None
+        ann = self.coco.anns.get(sample['id'])
+        if (ann is None or ann['image_id'] != sample['img_id'] or ann.get('iscrowd', 0)
+                or not ann.get('segmentation')):
+            return None
+        return ann['id']
+
     def _parse_gt(self, sample: dict) -> dict:
         """Image size and raw COCO annotations of one sample, to rebuild the ground truth."""
         if 'raw_ann_info' not in sample:
@@ -181,15 +245,22 @@ class CocoMetric(BaseMetric):
             raise ValueError('CocoMetric needs dataset_meta with `sigmas` (set by the Runner '
                              'from the dataset metainfo)')
         preds, gts = zip(*results)
+        with_masks = _with_masks(preds)
         with tempfile.TemporaryDirectory() as tmp_dir:
             outfile_prefix = self.outfile_prefix or osp.join(tmp_dir, 'results')
             coco_gt = self.coco if self.coco is not None else self._coco_from_samples(
                 gts, outfile_prefix)
-            res_file = self.results2json(self._select_instances(preds), outfile_prefix)
+            instances = self._select_instances(preds)
+            res_files = [self.results2json(instances, outfile_prefix)]
+            if with_masks:
+                res_files.append(self.segm2json(instances, outfile_prefix))
             if self.format_only:
-                MMLogger.get_current_instance().info(f'results saved to {res_file}')
+                MMLogger.get_current_instance().info(f'results saved to {", ".join(res_files)}')
                 return {}
-            return self._do_keypoint_eval(coco_gt, res_file)
+            metrics = self._do_keypoint_eval(coco_gt, res_files[0])
+            if with_masks:
+                metrics.update(self._do_mask_eval(preds, res_files[1]))
+            return metrics
 
     def _coco_from_samples(self, gts: Sequence[dict], outfile_prefix: str) -> COCO:
         """Write ``{outfile_prefix}.gt.json`` from the samples' annotations and load it."""
@@ -242,6 +313,20 @@ class CocoMetric(BaseMetric):
         dump(results, res_file, sort_keys=True, indent=4)
         return res_file
 
+    def segm2json(self, instances: Dict[int, List[dict]], outfile_prefix: str) -> str:
+        """Write the COCO ``segm`` results file ``{outfile_prefix}.segm.json``; return its
+        path. Each entry holds ``image_id``, ``category_id``, ``segmentation`` (compressed
+        RLE, ``counts`` a str) and ``score``: the instances and scores of the keypoints file.
+        """
+        results = [
+            dict(image_id=inst['img_id'], category_id=inst['category_id'],
+                 segmentation=inst['mask'], score=float(inst['score']))
+            for img_instances in instances.values() for inst in img_instances
+        ]
+        res_file = f'{outfile_prefix}.segm.json'
+        dump(results, res_file, sort_keys=True, indent=4)
+        return res_file
+
     def _do_keypoint_eval(self, coco_gt: COCO, res_file: str) -> Dict[str, float]:
         """Run xtcocotools' COCOeval with the dataset's sigmas; name its stats."""
         MMLogger.get_current_instance().info(f'Evaluating {self.__class__.__name__}...')
@@ -255,14 +340,54 @@ class CocoMetric(BaseMetric):
         return OrderedDict((name, float(value))
                            for name, value in zip(KEYPOINT_STATS, coco_eval.stats))
 
+    def _do_mask_eval(self, preds: Sequence[dict], res_file: str) -> Dict[str, float]:
+        """COCO ``segm`` stats of ``res_file`` against ``ann_file``, named by MASK_STATS,
+        and ``mask_IoU`` when some samples were made from ground-truth boxes."""
+        MMLogger.get_current_instance().info(f'Evaluating {self.__class__.__name__} masks...')
+        coco_gt = pycocotools_view(self.coco.dataset)
+        num_missing, examples = annotations_without_segmentation(coco_gt)
+        if num_missing:
+            raise ValueError(f'{self.ann_file}: {num_missing} annotations (ids {examples}...) '
+                             'have no "segmentation"; mask evaluation needs one on each')
+        metrics = OrderedDict(zip(MASK_STATS, segm_eval_stats(coco_gt, res_file).tolist()))
+        ious = _gt_box_mask_ious(preds, coco_gt)
+        if ious:
+            metrics['mask_IoU'] = float(np.mean(ious))
+        return metrics
+
 
 def _instance(pred: dict, idx: int) -> dict:
-    """Instance ``idx`` of one sample's predictions, keypoints as (K, 3) ``[x, y, score]``."""
+    """Instance ``idx`` of one sample's predictions, keypoints as (K, 3) ``[x, y, score]``
+    (and its mask RLE, for a mask model)."""
     keypoints = np.concatenate([pred['keypoints'][idx], pred['keypoint_scores'][idx][:, None]],
                                axis=-1)
-    return dict(id=pred['id'], img_id=pred['img_id'], category_id=pred['category_id'],
-                keypoints=keypoints, bbox_score=float(pred['bbox_scores'][idx]),
-                area=float(pred['areas'][idx]))
+    instance = dict(id=pred['id'], img_id=pred['img_id'], category_id=pred['category_id'],
+                    keypoints=keypoints, bbox_score=float(pred['bbox_scores'][idx]),
+                    area=float(pred['areas'][idx]))
+    if 'masks' in pred:
+        instance['mask'] = pred['masks'][idx]
+    return instance
+
+
+def _with_masks(preds: Sequence[dict]) -> bool:
+    """Whether the samples carry masks; all or none of them must."""
+    with_masks = ['masks' in pred for pred in preds]
+    if any(with_masks) and not all(with_masks):
+        without = next(pred['id'] for pred in preds if 'masks' not in pred)
+        raise ValueError('CocoMetric: some samples have pred_instances.masks and others (e.g. '
+                         f'sample id {without}) have none; a model predicts masks for all')
+    return any(with_masks)
+
+
+def _gt_box_mask_ious(preds: Sequence[dict], coco_gt) -> List[float]:
+    """Mask IoU of every ground-truth-box sample with its annotation, once per annotation
+    (distributed samplers repeat samples to pad the last batch)."""
+    ious = {}
+    for pred in preds:
+        ann_id = pred['gt_ann_id']
+        if ann_id is not None and ann_id not in ious:
+            ious[ann_id] = mask_iou(pred['masks'][0], coco_gt.annToRLE(coco_gt.anns[ann_id]))
+    return list(ious.values())
 
 
 def _keypoint_names(dataset_meta: dict) -> Optional[list]:

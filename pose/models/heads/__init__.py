@@ -1,3 +1,4 @@
 from .heatmap_head import HeatmapHead
+from .mask_head import MaskHead
 
-__all__ = ['HeatmapHead']
+__all__ = ['HeatmapHead', 'MaskHead']

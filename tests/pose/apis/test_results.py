@@ -1,9 +1,11 @@
-"""Per-frame results in the COCO keypoint results format."""
+"""Per-frame results in the COCO keypoint (and, with masks, segm) results format."""
 import json
 
 import numpy as np
+import pytest
+from pycocotools import mask as mask_utils
 
-from pose.apis import FrameResult, dump_coco_results
+from pose.apis import CocoResultsWriter, FrameResult, dump_coco_results
 
 
 def test_one_coco_record_per_person(tmp_path):
@@ -28,3 +30,33 @@ def test_one_coco_record_per_person(tmp_path):
     still = FrameResult(0, 'a.jpg', result.bboxes, result.bbox_scores, result.keypoints,
                         result.keypoint_scores)
     assert 'track_id' not in still.coco_records()[0]
+
+
+def test_masks_become_rle_segmentations_that_decode_to_them():
+    masks = np.zeros((2, 30, 40), bool)
+    masks[0, 5:20, 10:25] = True
+    masks[1, 0:30, 30:40] = True
+    result = FrameResult(0, 'a.jpg', np.array([[10, 5, 25, 20], [30, 0, 40, 30]], np.float32),
+                         np.ones(2, np.float32), np.zeros((2, 3, 2), np.float32),
+                         np.ones((2, 3), np.float32), masks=masks)
+    records = json.loads(json.dumps(result.coco_records()))  # json-ready as they are
+    for record, mask in zip(records, masks):
+        assert record['segmentation']['size'] == [30, 40]
+        rle = dict(record['segmentation'], counts=record['segmentation']['counts'].encode())
+        assert np.array_equal(mask_utils.decode(rle).astype(bool), mask)
+
+
+def test_results_are_written_as_they_come_and_a_failed_run_leaves_no_file(tmp_path):
+    path = tmp_path / 'results.json'
+    with CocoResultsWriter(str(path)) as writer:
+        writer.write([dict(image_id=1)])
+        writer.write([])
+        writer.write([dict(image_id=2), dict(image_id=3)])
+    assert writer.count == 3
+    assert [r['image_id'] for r in json.loads(path.read_text())] == [1, 2, 3]
+
+    with pytest.raises(RuntimeError, match='stopped'):
+        with CocoResultsWriter(str(path)) as writer:
+            writer.write([dict(image_id=1)])
+            raise RuntimeError('stopped')
+    assert not path.exists()

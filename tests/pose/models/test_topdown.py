@@ -22,8 +22,10 @@ def build(config='configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py', **
 
 
 def test_every_published_config_has_a_row():
-    assert len([p for p in CONFIGS if '/demo/' not in p]) == 10
-    assert len([p for p in CONFIGS if '/demo/' in p]) == 2  # COCO and MPII samples
+    # 10 pose configs and the two multi-task (keypoints + masks) ones
+    assert len([p for p in CONFIGS if '/demo/' not in p]) == 12
+    # COCO and MPII samples, and the multi-task COCO sample
+    assert len([p for p in CONFIGS if '/demo/' in p]) == 3
 
 
 @pytest.mark.parametrize('config', CONFIGS)
@@ -32,9 +34,13 @@ def test_config_builds_and_runs_forward(config):
     model.eval()
     width, height = cfg.codec['input_size']
     with torch.no_grad():
-        heatmaps = model(torch.zeros(1, 3, height, width), mode='tensor')
+        outputs = model(torch.zeros(1, 3, height, width), mode='tensor')
     w, h = cfg.codec['heatmap_size']
+    heatmaps = outputs[0] if model.with_mask else outputs
     assert heatmaps.shape == (1, cfg.model.head.out_channels, h, w)
+    assert model.with_mask == ('_mask_' in config)
+    if model.with_mask:
+        assert outputs[1].shape == (1, 1, h, w)
 
 
 def _sample(flip_indices, keypoints=None, size=(192, 256)):

@@ -13,7 +13,7 @@ from mmengine.visualization import Visualizer
 from pose.datasets import metainfo_path, parse_pose_metainfo
 from pose.registry import HOOKS
 from pose.structures import PoseDataSample
-from pose.visualization import PoseVisualizationHook, scaled_sizes
+from pose.visualization import PoseVisualizationHook, person_colors, scaled_sizes
 
 ROOT = Path(__file__).resolve().parents[3]
 IMAGES = sorted(str(p) for p in (ROOT / 'data/samples/coco').glob('*.jpg'))
@@ -124,3 +124,29 @@ def test_disabled_hook_draws_nothing(tmp_path):
 def test_rejects_a_zero_interval():
     with pytest.raises(ValueError, match='interval'):
         PoseVisualizationHook(interval=0)
+
+
+def test_predicted_silhouettes_are_drawn_under_the_predicted_skeleton(tmp_path):
+    """A mask model's samples carry pred_instances.masks: the right panel tints them in the
+    person's colour; the ground-truth panel stays as it was."""
+    runner = FakeRunner(tmp_path)
+    hook = PoseVisualizationHook(enable=True, num_images=1)
+    image = cv2.imread(IMAGES[0])
+    height, width = image.shape[:2]
+    people = [sample(IMAGES[0], 0), sample(IMAGES[0], 120)]
+    for person, (y1, y2) in zip(people, [(60, 160), (180, 280)]):
+        mask = np.zeros((1, height, width), bool)
+        mask[0, y1:y2, 20:260] = True
+        person.pred_instances.masks = mask
+    validate(hook, runner, [people])
+
+    picture = cv2.imread(str(pictures(tmp_path)[0]))
+    band = picture.shape[0] - height
+    left, right = picture[band:, :width].astype(int), picture[band:, width + 4:].astype(int)
+    colors = person_colors([0, 1])
+    for (y, x), color in zip([(80, 250), (200, 250)], colors):  # inside, off the skeleton
+        tinted = 0.5 * image[y, x] + 0.5 * color[::-1]
+        assert np.abs(right[y, x] - tinted).max() <= 1
+        assert (left[y, x] == image[y, x]).all()
+    assert (right[170, 250] == image[170, 250]).all()  # between the two masks
+    assert (right[130, 40] == META['keypoint_colors'][0][::-1]).all()  # skeleton on top
