@@ -21,14 +21,6 @@ SEG_CONFIG = 'configs/seg/demo/fcn_litehrnet-18_ade20k-sample.py'
 pytestmark = pytest.mark.usefixtures('one_thread')
 
 
-@pytest.fixture
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_people_are_selected_by_class_score_and_overlap():
     bboxes = np.array([[0, 0, 100, 200],     # person 0.9
                        [5, 5, 100, 200],     # person 0.8, overlaps the first: NMS
