@@ -13,7 +13,7 @@ from typing import Iterable
 import numpy as np
 from torch import nn
 
-from .runtimes import export_for_runtime
+from .runtimes import export_for_runtime, openvino_core
 
 # OpenVINO operation types that stay in float32 (all but the dense convolutions).
 FLOAT_TYPES = ('GroupConvolution', 'Multiply', 'Sigmoid', 'Interpolate', 'ReduceMean',
@@ -39,7 +39,7 @@ def quantize_for_openvino(model: nn.Module, size, calibration: Iterable[np.ndarr
     samples = list(calibration)
     export_for_runtime(model, 'openvino', size, onnx_path)
     quantized = nncf.quantize(
-        ov.Core().read_model(onnx_path), nncf.Dataset(samples), subset_size=len(samples),
+        openvino_core().read_model(onnx_path), nncf.Dataset(samples), subset_size=len(samples),
         preset=nncf.QuantizationPreset.PERFORMANCE, fast_bias_correction=True,
         ignored_scope=nncf.IgnoredScope(types=list(FLOAT_TYPES), patterns=list(FLOAT_LAYERS),
                                         validate=False))

@@ -12,6 +12,7 @@ tensor forward consults (pose's ``TopdownPoseEstimator``, segmentation's
 """
 import collections
 import copy
+import functools
 import importlib.util
 import os
 import shutil
@@ -146,6 +147,23 @@ def split_over(runs: Sequence[Session]) -> Session:
     return run
 
 
+@functools.lru_cache(maxsize=None)
+def openvino_core():
+    """The process's one ``openvino.Core``, shared by every OpenVINO session and kept until the
+    interpreter exits.
+
+    One, because each Core has its own CPU plugin, and the plugin gives the thread that compiles
+    on it a signal stack of its own (``sigaltstack``, for AMX state); when the plugin goes, it
+    restores the stack that was current before it only if its own still is, and unmaps its own
+    (``SigAltStackSetup`` in src/plugins/intel_cpu/src/plugin.cpp of openvinotoolkit/openvino,
+    PR #11894). Two Cores that go in the order they came leave the thread on the first one's
+    unmapped stack, and the next Python signal handler, which runs there (SIGCHLD with a
+    DataLoader's handler installed, SIGINT), kills the process with SIGSEGV.
+    """
+    import openvino as ov
+    return ov.Core()
+
+
 def openvino_session(path: str, threads: int = 0, spinning: bool = False,
                      streams: int = 1) -> Session:
     """``x -> outputs`` of the model ``path`` (ONNX or OpenVINO IR) in OpenVINO's CPU plugin,
@@ -158,8 +176,7 @@ def openvino_session(path: str, threads: int = 0, spinning: bool = False,
     plan once). ``spinning`` is onnxruntime's setting; OpenVINO has none (its CPU plugin
     schedules with TBB).
     """
-    import openvino as ov
-    core = ov.Core()
+    core = openvino_core()
     model = core.read_model(path)
     num_outputs = len(model.outputs)
     # f32 explicitly: on CPUs with bfloat16 support the plugin otherwise computes in bfloat16

@@ -10,7 +10,7 @@ The RLE codec is pycocotools' (xtcocotools 1.14.3's ``decode`` fails under numpy
 ``np.NPY_OWNDATA``, which numpy 2 removed); the RLE format is the same for both.
 """
 import numbers
-from typing import Sequence, Tuple, Union
+from typing import List, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -98,10 +98,52 @@ def _checked_rle(rle: dict, image_shape: Tuple[int, int], where: str) -> dict:
                              f'summing to height * width = {size[0] * size[1]}')
         return mask_utils.frPyObjects(dict(size=list(size), counts=counts), *size)
     if isinstance(counts, (str, bytes)):
-        return dict(size=list(size), counts=counts.encode() if isinstance(counts, str)
-                    else counts)
+        encoded = counts.encode() if isinstance(counts, str) else counts
+        try:
+            runs = _compressed_runs(encoded)
+        except ValueError as error:
+            raise ValueError(f'{where}: compressed RLE counts: {error}') from None
+        if min(runs, default=0) < 0 or sum(runs) != size[0] * size[1]:
+            raise ValueError(f'{where}: compressed RLE counts must decode to non-negative run '
+                             f'lengths summing to height * width = {size[0] * size[1]}')
+        return dict(size=list(size), counts=encoded)
     raise ValueError(f'{where}: RLE counts is a {type(counts).__name__}; expected a list or '
                      'a string')
+
+
+def _compressed_runs(counts: bytes) -> List[int]:
+    """The run lengths of a COCO compressed RLE string, decoded as pycocotools' ``rleFrString``
+    decodes it: 6-bit digits offset by 48, 5 bits of value each, bit 0x20 continuing a number,
+    bit 0x10 of its last digit its sign, and each run after the second stored as the difference
+    from the run two before.
+
+    Checked here because pycocotools does not: a digit outside the alphabet or a string ending
+    inside a number makes it read past the string, and runs summing to less than the image
+    leave the rest of the decoded mask uninitialised memory.
+
+    Raises:
+        ValueError: naming the first bad character, or the unfinished number.
+    """
+    runs: List[int] = []
+    value = shift = 0
+    for position, char in enumerate(counts):
+        digit = char - 48
+        if not 0 <= digit < 64:
+            raise ValueError(f'character {chr(char)!r} at {position} is outside the RLE '
+                             "alphabet ('0' to 'o')")
+        value |= (digit & 0x1f) << shift
+        shift += 5
+        if digit & 0x20:
+            continue
+        if digit & 0x10:
+            value -= 1 << shift
+        if len(runs) > 2:
+            value += runs[-2]
+        runs.append(value)
+        value = shift = 0
+    if shift:
+        raise ValueError('the string ends inside a number')
+    return runs
 
 
 def warp_to_heatmap(mask: np.ndarray, matrix: np.ndarray,

@@ -4,6 +4,9 @@ and mask logits) come back as the tuple its tensor forward gives, in every runti
 ``pose.apis.init_model(backend=...)``."""
 import gc
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -16,6 +19,8 @@ from engine.runtimes import fastest_backend
 from pose.apis import inference_topdown, init_model
 
 pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = 'configs/pose/demo/litehrnet_18_coco-sample_256x192.py'
 MASK_CONFIG = 'configs/pose/demo/litehrnet_18_mask_coco-sample_256x192.py'
@@ -161,3 +166,44 @@ def test_auto_is_the_fastest_runtime_on_a_cpu_and_pytorch_on_cuda():
     assert resolve_backend('deploy', 'cuda') == 'deploy'  # asked for: kept
     with pytest.raises(ValueError, match='unknown backend'):
         resolve_backend('tensorrt')
+
+
+SIGNALS_AFTER_SESSIONS = '''
+import gc, os, signal, sys
+import numpy as np
+from engine.runtimes import runtime_session
+
+first = runtime_session(sys.argv[1], 'openvino')
+second = runtime_session(sys.argv[2], 'openvino')
+x = np.ones((1, 3, 8, 8), np.float32)
+assert (first(x) == 1).all() and (second(x) == 1).all()
+del first  # the sessions go in the order they came
+gc.collect()
+del second
+gc.collect()
+signal.signal(signal.SIGUSR1, lambda *args: None)  # Python handlers run on the signal stack
+for _ in range(20):
+    os.kill(os.getpid(), signal.SIGUSR1)
+print('handled')
+'''
+
+
+def test_signals_are_handled_after_openvino_sessions_go_in_any_order(tmp_path):
+    """OpenVINO sessions share one Core (engine.runtimes.openvino_core): with a Core each, the
+    CPU plugin of the first left the thread on its unmapped signal stack once both had gone,
+    and the process died with SIGSEGV at the next Python signal handler (in the full test
+    suite: SIGCHLD after a tool's subprocess)."""
+    import onnx
+    from onnx import TensorProto, helper
+    paths = []
+    for name in ('first', 'second'):
+        value = helper.make_tensor_value_info
+        graph = helper.make_graph([helper.make_node('Relu', ['x'], ['y'])], name,
+                                  [value('x', TensorProto.FLOAT, [1, 3, 8, 8])],
+                                  [value('y', TensorProto.FLOAT, [1, 3, 8, 8])])
+        paths.append(tmp_path / f'{name}.onnx')
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)]),
+                  str(paths[-1]))
+    result = subprocess.run([sys.executable, '-c', SIGNALS_AFTER_SESSIONS, *map(str, paths)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == 'handled', result.stderr[-2000:]

@@ -151,7 +151,7 @@ def time_inference(args: argparse.Namespace, model, shape, workdir: str) -> None
     timings = time_alternating({'reference': reference.run,
                                 **{backend: c.run for backend, c in ours.items()}},
                                args.device, args.warmup, args.runs, args.budget, args.settle)
-    macs = args.batch_size * standard_macs(TensorForward(model).eval(), x[:1].cpu())
+    macs = args.batch_size * standard_macs(TensorForward(model).eval(), x[:1])
     print_timing(f'reference eager ({reference.note})', timings['reference'], args.batch_size)
     for backend, c in ours.items():
         print_timing(f'{backend} ({c.note})', timings[backend], args.batch_size)
@@ -204,7 +204,7 @@ def time_multitask(args: argparse.Namespace, model, shape, workdir: str) -> None
     plain = multitask_candidates(args, ['pytorch'], models, x, workdir)
     timings = time_alternating({name: c.run for name, c in candidates.items()}, args.device,
                                args.warmup, args.runs, args.budget, args.settle)
-    macs = {name: standard_macs(TensorForward(m).eval(), x[:1].cpu())
+    macs = {name: standard_macs(TensorForward(m).eval(), x[:1])
             for name, m in models.items()}
     print(f'  multiply-accumulates per crop: pose alone {macs["pose alone"] / 1e6:.1f}M, joint '
           f'{macs["joint"] / 1e6:.1f}M (+{macs["joint"] / macs["pose alone"] - 1:.1%}), '

@@ -72,6 +72,10 @@ def test_polygons_and_both_rle_forms_rasterise_alike():
     ([[0, 0, 10, 0, float('nan'), 10]], 'not finite'),
     (dict(size=[10, 10], counts='abc'), 'is for a 10x10 image'),
     (dict(size=list(IMAGE), counts=[5, 5]), 'summing to height * width'),
+    # compressed strings pycocotools would decode into uninitialised memory or read past
+    (dict(size=list(IMAGE), counts='0'), 'summing to height * width'),
+    (dict(size=list(IMAGE), counts='0P'), 'ends inside a number'),
+    (dict(size=list(IMAGE), counts='0\x7f'), "character '\\x7f' at 1"),
     (dict(size='480x640', counts=[]), 'expected [height, width]'),
     ('polygon', 'expected polygons'),
 ])
@@ -79,3 +83,14 @@ def test_bad_segmentations_are_named(segmentation, message):
     with pytest.raises(ValueError, match='ann.json: annotation id 3') as error:
         segmentation_to_mask(segmentation, IMAGE, 'ann.json: annotation id 3')
     assert message in str(error.value)
+
+
+def test_compressed_rles_of_any_mask_pass_the_check_and_decode_to_it():
+    """The check's own reading of the compressed string (run lengths, signs, differences two
+    runs back) accepts what pycocotools writes, for empty, full and speckled masks."""
+    rng = np.random.default_rng(0)
+    for density in (0., 1., 0.02, 0.5, 0.98):
+        height, width = rng.integers(1, 90, size=2)
+        mask = (rng.random((height, width)) < density).astype(np.uint8)
+        rle = mask_to_rle(mask)
+        np.testing.assert_array_equal(segmentation_to_mask(rle, mask.shape, 'test'), mask)
