@@ -117,9 +117,9 @@ def _compressed_runs(counts: bytes) -> List[int]:
     bit 0x10 of its last digit its sign, and each run after the second stored as the difference
     from the run two before.
 
-    Checked here because pycocotools does not: a digit outside the alphabet or a string ending
-    inside a number makes it read past the string, and runs summing to less than the image
-    leave the rest of the decoded mask uninitialised memory.
+    Checked here because pycocotools does not: a string ending inside a number makes it read
+    past the string's end, a character outside the alphabet decodes to arbitrary runs, and runs
+    summing to less than the image leave the rest of the decoded mask uninitialised memory.
 
     Raises:
         ValueError: naming the first bad character, or the unfinished number.
