@@ -1,4 +1,5 @@
-"""Fixtures shared across test folders: an RTMDet whose boxes are known in advance.
+"""Fixtures shared across test folders: models with randomised norms, and an RTMDet whose
+boxes are known in advance.
 
 An untrained detector's boxes are arbitrary, which leaves nothing to check them against. The
 person detector of configs/det/ (RTMDet-nano) with its prediction layers set by hand predicts
@@ -9,6 +10,7 @@ candidates, mapped back from the 320x320 letterboxed input to the image: that ch
 coordinates, and everything else (network, mmdet's post-processing, our filtering) really runs.
 """
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -29,6 +31,26 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.subprocess)
         if not {mark.name for mark in item.iter_markers()} & _LANES:
             item.add_marker(pytest.mark.unit)
+
+
+def randomise_norms(model: torch.nn.Module, weight_range=(0.3, 0.8)) -> torch.nn.Module:
+    """Give every BatchNorm non-trivial affine parameters and running statistics, so that
+    folding them, reordering operations and exporting are actually exercised (in place; returns
+    ``model``). The weight range keeps the activations O(1) through Lite-HRNet's fuse layers,
+    which double branch 0 in every module."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            torch.nn.init.uniform_(m.weight, *weight_range)
+            torch.nn.init.uniform_(m.bias, -0.2, 0.2)
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+    return model
+
+
+@pytest.fixture(scope='session')
+def randomised_norms() -> Callable[[torch.nn.Module], torch.nn.Module]:
+    """:func:`randomise_norms`, for tests that build their own modules."""
+    return randomise_norms
 
 
 def predict_known_boxes(detector: torch.nn.Module) -> torch.nn.Module:

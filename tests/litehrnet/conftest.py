@@ -6,7 +6,6 @@ from typing import Callable, Optional
 import pytest
 import torch
 from mmengine.config import Config
-from torch import nn
 
 from litehrnet import LiteHRNet
 
@@ -20,27 +19,8 @@ def variant_extra(name: str, with_head: bool = True) -> dict:
     return dict(_VARIANTS[name].extra.to_dict(), with_head=with_head)
 
 
-def randomise_norms(model: nn.Module, weight_range=(0.3, 0.8)) -> nn.Module:
-    """Give every BatchNorm non-trivial affine parameters and running statistics, so that
-    folding them and reordering operations are actually exercised. The weight range keeps the
-    activations O(1) through the fuse layers, which double branch 0 in every module."""
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            nn.init.uniform_(m.weight, *weight_range)
-            nn.init.uniform_(m.bias, -0.2, 0.2)
-            m.running_mean.uniform_(-0.1, 0.1)
-            m.running_var.uniform_(0.5, 1.5)
-    return model
-
-
 @pytest.fixture
-def randomised_norms() -> Callable[[nn.Module], nn.Module]:
-    """:func:`randomise_norms`, for tests that build their own modules."""
-    return randomise_norms
-
-
-@pytest.fixture
-def randomised_backbone() -> Callable[..., LiteHRNet]:
+def randomised_backbone(randomised_norms) -> Callable[..., LiteHRNet]:
     """``build(name, with_head=True, init_preset=None, **kwargs)``: a seeded LiteHRNet returning
     all branches; its convs keep PyTorch's default initialisation, or with ``init_preset`` get
     that preset's (``init_weights``) before the norms are randomised."""
@@ -54,6 +34,6 @@ def randomised_backbone() -> Callable[..., LiteHRNet]:
         else:
             model = LiteHRNet(variant_extra(name, with_head), init_preset=init_preset, **kwargs)
             model.init_weights()
-        return randomise_norms(model)
+        return randomised_norms(model)
 
     return build

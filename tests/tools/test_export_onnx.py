@@ -3,6 +3,7 @@ dynamic batch axis, checked in onnxruntime against PyTorch."""
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import onnx
@@ -35,23 +36,24 @@ CASES = [
 MASK_CONFIG = 'configs/pose/lite_hrnet_mask/coco/litehrnet_18_mask_coco_256x192.py'
 
 
-def _checkpoint(config: str, path: Path) -> None:
-    """Weights at a realistic scale, with non-trivial norm statistics."""
-    model = build_model(str(ROOT / config))
-    torch.manual_seed(0)
-    for m in model.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            torch.nn.init.uniform_(m.weight, 0.3, 0.8)
-            torch.nn.init.uniform_(m.bias, -0.2, 0.2)
-            m.running_mean.uniform_(-0.1, 0.1)
-            m.running_var.uniform_(0.5, 1.5)
-    torch.save({'state_dict': model.state_dict()}, path)
+@pytest.fixture
+def write_checkpoint(randomised_norms) -> Callable[[str, Path], None]:
+    """``write(config, path)``: the config's model saved to ``path`` with weights at a realistic
+    scale and non-trivial norm statistics."""
+
+    def write(config: str, path: Path) -> None:
+        model = build_model(str(ROOT / config))
+        torch.manual_seed(0)
+        torch.save({'state_dict': randomised_norms(model).state_dict()}, path)
+
+    return write
 
 
 @pytest.mark.parametrize('config,shape,options', CASES)
-def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, shape, options):
+def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, write_checkpoint, config,
+                                              shape, options):
     checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
-    _checkpoint(config, checkpoint)
+    write_checkpoint(config, checkpoint)
     monkeypatch.setattr(sys, 'argv', [
         'export_onnx.py', str(ROOT / config), str(checkpoint), '--out', str(out),
         '--dynamic-batch', '--shape', *map(str, shape), *options])
@@ -71,13 +73,13 @@ def test_dynamic_batch_export_matches_pytorch(tmp_path, monkeypatch, config, sha
         assert np.abs(got - expected).max() <= 1e-4
 
 
-def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys):
+def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys, write_checkpoint):
     """The form OpenVINO gets (shuffle-free) of a Lite model: no split, concatenation of branch
     halves, reshape or exporter debris left, and OpenVINO agrees with PyTorch. (At a size
     whose branches all halve exactly: otherwise a resize to an odd size reads a shape.)"""
     config = 'configs/pose/lite_hrnet/coco/litehrnet_18_coco_256x192.py'
     checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
-    _checkpoint(config, checkpoint)
+    write_checkpoint(config, checkpoint)
     monkeypatch.setattr(sys, 'argv', ['export_onnx.py', str(ROOT / config), str(checkpoint),
                                       '--out', str(out), '--dynamic-batch', '--shape', '128', '96',
                                       '--runtime', 'openvino'])
@@ -95,12 +97,13 @@ def test_written_graph_has_only_arithmetic(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize('runtime', ['onnxruntime', 'openvino'])
-def test_a_mask_model_exports_both_outputs(tmp_path, monkeypatch, capsys, runtime):
+def test_a_mask_model_exports_both_outputs(tmp_path, monkeypatch, capsys, write_checkpoint,
+                                           runtime):
     """Heatmaps and mask logits, named, both with a free batch axis, equal to PyTorch at
     batches 1 and 3 in the runtime whose graph form was exported; the tool's parity check
     reports both."""
     checkpoint, out = tmp_path / 'model.pth', tmp_path / 'model.onnx'
-    _checkpoint(MASK_CONFIG, checkpoint)
+    write_checkpoint(MASK_CONFIG, checkpoint)
     monkeypatch.setattr(sys, 'argv', [
         'export_onnx.py', str(ROOT / MASK_CONFIG), str(checkpoint), '--out', str(out),
         '--dynamic-batch', '--shape', '64', '48', '--runtime', runtime])
